@@ -1,0 +1,34 @@
+package dev.ample.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code ample} command. Each sub-command lives in its own class. */
+@Command(
+    name = "ample",
+    mixinStandardHelpOptions = true,
+    version = "ample 0.1.0",
+    description = "Train reinforcement-learning agents on Atari with per-example gradient optimizers.",
+    subcommands = {CommandLine.HelpCommand.class, BenchCommand.class})
+public final class AmpleCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    CommandLine cli = new CommandLine(new AmpleCommand());
+    // A user error (bad option, unknown optimizer...) is one clear line, not a stack trace.
+    cli.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          if (ex instanceof IllegalArgumentException || ex instanceof IllegalStateException) {
+            commandLine.getErr().println("ample: " + ex.getMessage());
+            return 2;
+          }
+          throw ex;
+        });
+    System.exit(cli.execute(args));
+  }
+}
