@@ -1,0 +1,28 @@
+package dev.ample.envs.gymnasium;
+
+/**
+ * The methods of the Python worker ({@code ample_gym_worker.py}, class {@code Worker}) as Java
+ * sees them through Py4J. Every argument and reply is a little-endian byte buffer, which Py4J
+ * passes as one value; {@link WireFormat} documents the layouts. Public only because Py4J builds a
+ * dynamic proxy for it; not an API.
+ */
+public interface WorkerProtocol {
+
+  /** Resets env i with {@code seeds[i]} (int64 each); returns the N observations. */
+  byte[] reset(byte[] seeds);
+
+  /** Steps env i with {@code actions[i]} (int32 each), autoresetting; see {@link WireFormat}. */
+  byte[] step(byte[] actions);
+
+  /** Resets the listed ALE emulators (int32 ids) with the given int64 seeds; returns nothing. */
+  byte[] atariReset(byte[] envIds, byte[] seeds);
+
+  /** Repeats each listed emulator's action up to {@code repeat} frames; see {@link WireFormat}. */
+  byte[] atariAct(byte[] envIds, byte[] actions, int repeat);
+
+  /** Lives left (int32 each) of the listed emulators. */
+  byte[] lives(byte[] envIds);
+
+  /** Returns its argument: the bridge's round trip without any env work (for benchmarks). */
+  byte[] echo(byte[] payload);
+}
