@@ -241,6 +241,7 @@ final class GymnasiumWorker implements AutoCloseable {
               .autoStartJavaServer(false)
               .enableMemoryManagement(false)
               .authToken(token)
+              .socketFactory(NoDelaySocketFactory.INSTANCE)
               .build();
       this.proxy =
           (WorkerProtocol)
@@ -283,7 +284,7 @@ final class GymnasiumWorker implements AutoCloseable {
         return Optional.empty();
       }
       String[] lines = out.split("\n");
-      return Optional.of(lines[lines.length - 1].trim());
+      return Optional.of(strip(lines[lines.length - 1].trim()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -545,6 +546,52 @@ final class GymnasiumWorker implements AutoCloseable {
     env.put("PYTHONDONTWRITEBYTECODE", "1");
     env.remove("AMPLE_WORKER_FAULT");
     return pb;
+  }
+
+  /**
+   * Sockets with Nagle's algorithm off: Py4J writes a large command (base64 frames) through an 8 KB
+   * buffered writer, and with Nagle each chunk waits for the peer's delayed ACK.
+   */
+  private static final class NoDelaySocketFactory extends javax.net.SocketFactory {
+    static final NoDelaySocketFactory INSTANCE = new NoDelaySocketFactory();
+
+    private static java.net.Socket noDelay(java.net.Socket s) throws IOException {
+      s.setTcpNoDelay(true);
+      return s;
+    }
+
+    @Override
+    public java.net.Socket createSocket() throws IOException {
+      return new java.net.Socket() {
+        @Override
+        public void connect(java.net.SocketAddress endpoint, int timeout) throws IOException {
+          super.connect(endpoint, timeout);
+          setTcpNoDelay(true);
+        }
+      };
+    }
+
+    @Override
+    public java.net.Socket createSocket(String host, int port) throws IOException {
+      return noDelay(new java.net.Socket(host, port));
+    }
+
+    @Override
+    public java.net.Socket createSocket(String host, int port, InetAddress local, int localPort)
+        throws IOException {
+      return noDelay(new java.net.Socket(host, port, local, localPort));
+    }
+
+    @Override
+    public java.net.Socket createSocket(InetAddress host, int port) throws IOException {
+      return noDelay(new java.net.Socket(host, port));
+    }
+
+    @Override
+    public java.net.Socket createSocket(InetAddress address, int port, InetAddress local, int localPort)
+        throws IOException {
+      return noDelay(new java.net.Socket(address, port, local, localPort));
+    }
   }
 
   /** Test hook: the environment variables a worker is started with can be extended here. */
