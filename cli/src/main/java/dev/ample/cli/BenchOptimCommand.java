@@ -77,10 +77,31 @@ public final class BenchOptimCommand implements Runnable {
       GradientStats gradients = new GradientStats(batch, stats);
       System.out.printf("ample bench optim: %d parameters in %d tensors, B=%d, %d warmup + %d timed updates, device %s%n",
           params, NATURE_CNN.length, batch, warmup, repeats, manager.getDevice());
-      for (String name : names) {
-        double ms = time(Optimizers.create(name), gradients, weights);
-        medians.put(name, ms);
-        System.out.printf("  %-18s %8.3f ms%n", name, ms);
+      // Round-robin: every round times each optimizer once, so drift (other load, allocator
+      // warm-up) falls on all of them alike instead of on whichever runs first.
+      List<Optimizer> optimizers = names.stream().distinct().map(n -> (Optimizer) Optimizers.create(n)).toList();
+      List<OptimizerState> states = new ArrayList<>();
+      optimizers.forEach(o -> states.add(o.init(weights)));
+      double[][] ms = new double[optimizers.size()][repeats];
+      for (int round = 0; round < warmup + repeats; round++) {
+        for (int k = 0; k < optimizers.size(); k++) {
+          long start = System.nanoTime();
+          Optimizer.Step step = optimizers.get(k).update(gradients, states.get(k), weights);
+          // A device sync: reading one element waits for the update's arithmetic to finish.
+          step.updates().get(step.updates().size() - 1).getFloat(0);
+          long end = System.nanoTime();
+          states.set(k, step.state());
+          step.updates().forEach(NDArray::close);
+          if (round >= warmup) {
+            ms[k][round - warmup] = (end - start) / 1e6;
+          }
+        }
+      }
+      states.forEach(OptimizerStates::close);
+      for (int k = 0; k < optimizers.size(); k++) {
+        double median = median(ms[k]);
+        medians.put(optimizers.get(k).name(), median);
+        System.out.printf("  %-18s %8.3f ms%n", optimizers.get(k).name(), median);
       }
     }
     Map<String, Object> out = new LinkedHashMap<>();
@@ -107,24 +128,10 @@ public final class BenchOptimCommand implements Runnable {
     }
   }
 
-  /** Median wall time of one update in ms; each update's outputs are freed, the state carried on. */
-  private double time(Optimizer optimizer, GradientStats gradients, List<NDArray> weights) {
-    OptimizerState state = optimizer.init(weights);
-    double[] ms = new double[repeats];
-    for (int i = 0; i < warmup + repeats; i++) {
-      long start = System.nanoTime();
-      Optimizer.Step step = optimizer.update(gradients, state, weights);
-      // A device sync: reading one element waits for the update's arithmetic to finish.
-      step.updates().get(step.updates().size() - 1).getFloat(0);
-      long end = System.nanoTime();
-      state = step.state();
-      step.updates().forEach(NDArray::close);
-      if (i >= warmup) {
-        ms[i - warmup] = (end - start) / 1e6;
-      }
-    }
-    OptimizerStates.close(state);
-    Arrays.sort(ms);
-    return repeats % 2 == 1 ? ms[repeats / 2] : 0.5 * (ms[repeats / 2 - 1] + ms[repeats / 2]);
+  private static double median(double[] values) {
+    double[] v = values.clone();
+    Arrays.sort(v);
+    int n = v.length;
+    return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
   }
 }
