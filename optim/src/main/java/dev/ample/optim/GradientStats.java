@@ -63,4 +63,22 @@ public record GradientStats(int batchSize, List<TensorStats> tensors) {
   public TensorStats get(int index) {
     return tensors.get(index);
   }
+
+  /**
+   * The same statistics with the means replaced, as seen by the second and later stages of a
+   * {@link Chain}: each stage transforms the "gradient" the next one reads, while the per-example
+   * moments stay those of the raw gradient.
+   */
+  public GradientStats withMeans(List<ai.djl.ndarray.NDArray> means) {
+    if (means.size() != tensors.size()) {
+      throw new IllegalArgumentException(
+          "expected " + tensors.size() + " means, got " + means.size());
+    }
+    java.util.ArrayList<TensorStats> out = new java.util.ArrayList<>(tensors.size());
+    for (int i = 0; i < tensors.size(); i++) {
+      TensorStats t = tensors.get(i);
+      out.add(new TensorStats(means.get(i), t.secondMoment(), t.signMean(), t.exampleSquaredNorms()));
+    }
+    return new GradientStats(batchSize, out);
+  }
 }

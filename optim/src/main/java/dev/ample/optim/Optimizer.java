@@ -11,6 +11,16 @@ import java.util.Set;
  *
  * <p>Each optimizer declares the per-example statistics it needs ({@link #requiredStatistics()});
  * the learner computes exactly those.
+ *
+ * <p>Memory ownership (the optimizers of this module, see {@link Tensorwise} and {@link
+ * ConfiguredOptimizer}): state arrays live in the manager of the parameters given to {@link #init}
+ * (or of the manager a state was decoded into, {@link OptimizerStates#decode}) and survive any
+ * per-step sub-manager; {@link #update} consumes its input state (closes its arrays once the next
+ * state exists), so save a state before updating it if you need it again; the returned updates live
+ * in the manager of the corresponding {@link TensorStats#mean()}, i.e. they die with the caller's
+ * per-step manager. Updates and states are always new arrays; inputs are never modified. Registry
+ * optimizers ({@link Optimizers#create}) check the statistics for NaN/infinity before touching any
+ * state.
  */
 public interface Optimizer {
 

@@ -34,4 +34,14 @@ public record TensorStats(
       case EXAMPLE_SQUARED_NORMS -> exampleSquaredNorms != null;
     };
   }
+
+  /** The array of the given statistic, or null when it was not computed. */
+  public NDArray get(Statistic statistic) {
+    return switch (statistic) {
+      case MEAN -> mean;
+      case SECOND_MOMENT -> secondMoment;
+      case SIGN_MEAN -> signMean;
+      case EXAMPLE_SQUARED_NORMS -> exampleSquaredNorms;
+    };
+  }
 }
