@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "ample 0.1.0",
     description = "Train reinforcement-learning agents on Atari with per-example gradient optimizers.",
-    subcommands = {CommandLine.HelpCommand.class, BenchCommand.class, OptimizersCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      ConfigCommand.class,
+      OptimizersCommand.class,
+      BenchCommand.class
+    })
 public final class AmpleCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -1,0 +1,38 @@
+package dev.ample.cli;
+
+import com.typesafe.config.Config;
+import dev.ample.cli.config.ExperimentConfigs;
+import dev.ample.cli.config.OptimizerSettings;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code ample config [CONFIG] [--set key=value]...}: prints the fully resolved configuration and
+ * validates every section, so a broken config is caught before a run starts.
+ */
+@Command(
+    name = "config",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Print the fully resolved experiment configuration (embedded defaults < CONFIG < --set) and "
+          + "validate it: unknown optimizers, bad hyperparameters and HOCON syntax errors are reported."
+    })
+public final class ConfigCommand implements Runnable {
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG", description = "HOCON experiment file")
+  Path file;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override one key, e.g. --set optimizer.name=eve")
+  List<String> overrides = new ArrayList<>();
+
+  @Override
+  public void run() {
+    Config resolved = ExperimentConfigs.load(file, overrides);
+    OptimizerSettings.from(resolved);
+    System.out.println(ExperimentConfigs.render(resolved.getConfig("ample").atKey("ample")));
+  }
+}

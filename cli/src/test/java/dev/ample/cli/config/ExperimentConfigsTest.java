@@ -1,0 +1,97 @@
+package dev.ample.cli.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExperimentConfigsTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void embeddedDefaultsGiveAdam() {
+    OptimizerSettings s = OptimizerSettings.from(ExperimentConfigs.load(null, List.of()));
+    assertEquals("adam", s.name());
+    assertEquals(2.5e-4, ((Number) s.hyperparameters().get("lr")).doubleValue());
+  }
+
+  @Test
+  void fileThenOverridesWin() throws IOException {
+    Path file = write("optimizer { name = eve, lr = 1e-3, b2 = 0.99 }");
+    Config c = ExperimentConfigs.load(file, List.of("optimizer.lr=3e-4", "optimizer.batch_correction=false"));
+    OptimizerSettings s = OptimizerSettings.from(c);
+    assertEquals("eve", s.name());
+    assertEquals(3e-4, ((Number) s.hyperparameters().get("lr")).doubleValue());
+    assertEquals(0.99, ((Number) s.hyperparameters().get("b2")).doubleValue());
+    assertEquals(false, s.hyperparameters().get("batch_correction"));
+    assertEquals("eve", s.create().name());
+  }
+
+  @Test
+  void fileMayNestUnderAmpleRoot() throws IOException {
+    Path file = write("ample { optimizer { name = sgd } }");
+    assertEquals("sgd", OptimizerSettings.from(ExperimentConfigs.load(file, List.of())).name());
+  }
+
+  @Test
+  void brokenFileNamesFileAndLine() throws IOException {
+    Path file = write("optimizer {\n  name = eve\n  lr = = 3\n");
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> ExperimentConfigs.load(file, List.of()));
+    assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+    assertTrue(e.getMessage().contains(": 3"), "names the line: " + e.getMessage());
+  }
+
+  @Test
+  void missingFileIsClear() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ExperimentConfigs.load(dir.resolve("nope.conf"), List.of()));
+    assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+  }
+
+  @Test
+  void unknownOptimizerListsKnownOnes() {
+    Config c = ExperimentConfigs.load(null, List.of("optimizer.name=evee"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OptimizerSettings.from(c));
+    assertTrue(e.getMessage().contains("evee") && e.getMessage().contains("eve")
+        && e.getMessage().contains("adam"), e.getMessage());
+  }
+
+  @Test
+  void outOfRangeHyperparameterNamesKeyAndRange() {
+    Config c = ExperimentConfigs.load(null, List.of("optimizer.b1=1.0"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OptimizerSettings.from(c));
+    assertTrue(e.getMessage().contains("b1") && e.getMessage().contains("[0, 1)"), e.getMessage());
+    Config negativeLr = ExperimentConfigs.load(null, List.of("optimizer.lr=-1"));
+    e = assertThrows(IllegalArgumentException.class, () -> OptimizerSettings.from(negativeLr));
+    assertTrue(e.getMessage().contains("lr") && e.getMessage().contains("(0, inf)"), e.getMessage());
+  }
+
+  @Test
+  void malformedOverrideIsClear() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ExperimentConfigs.load(null, List.of("optimizer.name")));
+    assertTrue(e.getMessage().contains("key=value"), e.getMessage());
+  }
+
+  @Test
+  void renderRoundTrips() {
+    Config c = ExperimentConfigs.load(null, List.of("optimizer.name=eve"));
+    String text = ExperimentConfigs.render(c.getConfig("ample").atKey("ample"));
+    assertTrue(text.contains("eve"), text);
+  }
+
+  private Path write(String text) throws IOException {
+    Path f = dir.resolve("exp.conf");
+    Files.writeString(f, text);
+    return f;
+  }
+}
