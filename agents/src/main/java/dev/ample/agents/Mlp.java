@@ -61,7 +61,7 @@ public final class Mlp {
         trunk.add(Linear.builder().setUnits(h).build());
         trunk.add(tanh ? Activation.tanhBlock() : Activation.reluBlock());
       }
-      return new PolicyValueNetwork(trunk, numActions);
+      return PolicyValueNetwork.of(trunk, numActions);
     }
   }
 

@@ -80,7 +80,7 @@ public final class NatureCnn {
               .add(Blocks.batchFlattenBlock())
               .add(Linear.builder().setUnits(hiddenUnits).build())
               .add(Activation.reluBlock());
-      return new PolicyValueNetwork(trunk, numActions);
+      return PolicyValueNetwork.of(trunk, numActions);
     }
 
     private static Conv2d conv(int filters, int kernel, int stride) {

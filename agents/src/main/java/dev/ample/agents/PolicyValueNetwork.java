@@ -25,7 +25,15 @@ public final class PolicyValueNetwork extends AbstractBlock {
   private final Linear valueHead;
   private final int numActions;
 
-  PolicyValueNetwork(Block trunk, int numActions) {
+  /**
+   * A network with the given trunk (any block mapping observations to a {@code (B, features)}
+   * array) and fresh policy and value heads.
+   */
+  public static PolicyValueNetwork of(Block trunk, int numActions) {
+    return new PolicyValueNetwork(trunk, numActions);
+  }
+
+  private PolicyValueNetwork(Block trunk, int numActions) {
     if (numActions < 1) {
       throw new IllegalArgumentException("numActions must be >= 1, got " + numActions);
     }
