@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +70,10 @@ public final class PerExampleGradients {
   private final List<Parameter> parameters = new ArrayList<>();
   private final List<String> parameterNames = new ArrayList<>();
   private final List<Opaque> fallbackLayers = new ArrayList<>();
+  private final List<Layer> convLayers = new ArrayList<>();
   private boolean fallbackWarned;
+  /** Sub-phase times of the current call when profiling (unfold, per-example matmul). */
+  private final Map<String, Long> phases = new LinkedHashMap<>();
 
   /** The layers the engine knows, as a tree mirroring the network's blocks. */
   private sealed interface Node permits Layer, Sequence, Heads, Opaque {}
@@ -169,11 +173,21 @@ public final class PerExampleGradients {
     checkFinite(t, "target", scope);
 
     zeroGradients(scope);
+    // Conv weights whose per-example gradients are materialised anyway: their mean is the sum of
+    // those, so autograd need not compute the weight gradient (it costs as much as the
+    // per-example product). Restored after the pass.
+    List<NDArray> meanFromExamples = new ArrayList<>();
+    if (perExample) {
+      for (Layer l : convLayers) {
+        meanFromExamples.add(l.weight().getArray());
+      }
+    }
     Pass pass = new Pass(scope, perExample);
     long start = System.nanoTime();
     NDList outputs;
     NDArray losses;
     double lossSum;
+    meanFromExamples.forEach(w -> w.setRequiresGradient(false));
     try (GradientCollector collector = scope.getEngine().newGradientCollector()) {
       outputs = run(root, x, pass);
       losses = loss.perExample(outputs, t);
@@ -195,12 +209,38 @@ public final class PerExampleGradients {
 
     Map<Parameter, TensorStats> byParam = new IdentityHashMap<>();
     Map<String, Long> layerNanos = new LinkedHashMap<>();
+    phases.clear();
     float invB = 1f / batch;
-    for (Parameter p : parameters) {
-      NDArray grad = gradientOf(p.getArray(), scope);
-      byParam.put(p, TensorStats.ofMean(grad.mul(invB)));
+    try {
+      for (Parameter p : parameters) {
+        if (p.getArray().hasGradient()) {
+          NDArray grad = gradientOf(p.getArray(), scope);
+          byParam.put(p, TensorStats.ofMean(grad.mul(invB)));
+        }
+      }
+      perExampleStats(pass, want, batch, scope, byParam, layerNanos);
+    } finally {
+      meanFromExamples.forEach(w -> w.setRequiresGradient(true));
     }
-    if (perExample) {
+    if (perExample && !fallbackLayers.isEmpty()) {
+      long t0 = System.nanoTime();
+      fallbackStats(x, t, loss, want, batch, scope, byParam);
+      if (config.profile()) {
+        layerNanos.put("fallback", System.nanoTime() - t0);
+      }
+    }
+    layerNanos.putAll(phases);
+    List<TensorStats> tensors = new ArrayList<>(parameters.size());
+    for (Parameter p : parameters) {
+      tensors.add(byParam.get(p));
+    }
+    return new Result(
+        new GradientStats(batch, tensors), outputs, losses, lossSum, fb, layerNanos);
+  }
+
+  private void perExampleStats(Pass pass, Set<Statistic> want, int batch, NDManager scope,
+      Map<Parameter, TensorStats> byParam, Map<String, Long> layerNanos) {
+    {
       for (Recorded r : pass.recorded) {
         long t0 = System.nanoTime();
         NDArray delta = gradientOf(r.probe(), scope);
@@ -213,20 +253,7 @@ public final class PerExampleGradients {
           layerNanos.merge(r.layer().path(), System.nanoTime() - t0, Long::sum);
         }
       }
-      if (!fallbackLayers.isEmpty()) {
-        long t0 = System.nanoTime();
-        fallbackStats(x, t, loss, want, batch, scope, byParam);
-        if (config.profile()) {
-          layerNanos.put("fallback", System.nanoTime() - t0);
-        }
-      }
     }
-    List<TensorStats> tensors = new ArrayList<>(parameters.size());
-    for (Parameter p : parameters) {
-      tensors.add(byParam.get(p));
-    }
-    return new Result(
-        new GradientStats(batch, tensors), outputs, losses, lossSum, fb, layerNanos);
   }
 
   // ---------------------------------------------------------------- planning and forward
@@ -236,7 +263,9 @@ public final class PerExampleGradients {
       return layer(path, linear, false);
     }
     if (block instanceof Conv2d conv && isPlainConv(conv)) {
-      return layer(path, conv, true);
+      Layer l = layer(path, conv, true);
+      convLayers.add(l);
+      return l;
     }
     if (block instanceof SequentialBlock seq) {
       List<Node> children = new ArrayList<>();
@@ -371,7 +400,7 @@ public final class PerExampleGradients {
     NDArray u = a.reshape(batch, -1, in).transpose(0, 2, 1);
     NDArray d = delta.reshape(batch, -1, outDim).transpose(0, 2, 1);
     materialisedStats(l.weight(), u, d, want, batch, new Shape(outDim, in), Long.MAX_VALUE, scope,
-        out, null);
+        out, null, null, l.path());
     if (l.bias() != null) {
       biasStats(l.bias(), delta.reshape(batch, -1, outDim).sum(new int[] {1}), want, batch, out);
     }
@@ -393,20 +422,56 @@ public final class PerExampleGradients {
     long chunk = Math.max(1, Math.min(batch, config.memoryCapBytes() / perExampleBytes));
     Unfold unfold = new Unfold(k, stride, ho, wo);
     NDArray d = delta.reshape(batch, filters, ho * wo);
-    materialisedStats(l.weight(), a, d, want, batch, wShape, chunk, scope, out, unfold);
+    materialisedStats(l.weight(), a, d, want, batch, wShape, chunk, scope, out, unfold,
+        config.profile() ? phases : null, l.path());
     if (l.bias() != null) {
       biasStats(l.bias(), delta.sum(new int[] {2, 3}), want, batch, out);
     }
   }
 
-  /** im2col by strided slices: (b, C, H, W) -> (b, C*kh*kw, Ho*Wo), weight-flatten order. */
+  /**
+   * im2col: (b, C, H, W) -> (b, K, Ho*Wo) with K = C*kh*kw in some order, plus the map of a
+   * statistic (out, K) back to the weight's (out, C, kh, kw) order.
+   *
+   * <p>When the stride divides the kernel (conv 8x8/4 and 4x4/2 of the Nature CNN) the input is
+   * first cut into stride x stride blocks ("space to depth"); the unfold is then (kh/s)(kw/s)
+   * contiguous block slices instead of kh*kw strided ones (4 instead of 64 for the first layer),
+   * with K in the order (qh, qw, C, rh, rw) where kernel row = qh*s + rh. Otherwise kh*kw strided
+   * slices, K in weight order.
+   */
   private record Unfold(Shape kernel, Shape stride, long ho, long wo) {
+
+    boolean blocked() {
+      long sh = stride.get(0);
+      long sw = stride.get(1);
+      return (sh > 1 || sw > 1) && kernel.get(0) % sh == 0 && kernel.get(1) % sw == 0;
+    }
+
     NDArray apply(NDArray a) {
       long kh = kernel.get(0);
       long kw = kernel.get(1);
       long sh = stride.get(0);
       long sw = stride.get(1);
+      long b = a.getShape().get(0);
+      long c = a.getShape().get(1);
       NDList slices = new NDList();
+      if (blocked()) {
+        long qh = kh / sh;
+        long qw = kw / sw;
+        long hq = ho - 1 + qh;
+        long wq = wo - 1 + qw;
+        // (b, C, hq*sh, wq*sw) -> (b, C, sh, sw, hq, wq): element [c, rh, rw, y, x] = a[c, y*sh+rh, x*sw+rw]
+        NDArray blocks =
+            a.get(new NDIndex(":, :, :{}, :{}", hq * sh, wq * sw))
+                .reshape(b, c, hq, sh, wq, sw)
+                .transpose(0, 1, 3, 5, 2, 4);
+        for (long i = 0; i < qh; i++) {
+          for (long j = 0; j < qw; j++) {
+            slices.add(blocks.get(new NDIndex(":, :, :, :, {}:{}, {}:{}", i, i + ho, j, j + wo)));
+          }
+        }
+        return NDArrays.stack(slices, 1).reshape(b, c * kh * kw, ho * wo); // (b, Q, C, sh, sw, L)
+      }
       for (long i = 0; i < kh; i++) {
         for (long j = 0; j < kw; j++) {
           slices.add(
@@ -416,10 +481,21 @@ public final class PerExampleGradients {
                       i, i + sh * (ho - 1) + 1, sh, j, j + sw * (wo - 1) + 1, sw)));
         }
       }
-      long b = a.getShape().get(0);
-      long c = a.getShape().get(1);
-      NDArray stacked = NDArrays.stack(slices, 2); // (b, C, kh*kw, Ho, Wo)
-      return stacked.reshape(b, c * kh * kw, ho * wo);
+      return NDArrays.stack(slices, 2).reshape(b, c * kh * kw, ho * wo); // (b, C, kh*kw, L)
+    }
+
+    /** A statistic (out, K) in {@link #apply}'s K order -> the weight shape (out, C, kh, kw). */
+    NDArray toWeightOrder(NDArray stat, Shape wShape) {
+      if (!blocked()) {
+        return stat.reshape(wShape);
+      }
+      long sh = stride.get(0);
+      long sw = stride.get(1);
+      long out = wShape.get(0);
+      long c = wShape.get(1);
+      return stat.reshape(out, kernel.get(0) / sh, kernel.get(1) / sw, c, sh, sw)
+          .transpose(0, 3, 1, 4, 2, 5)
+          .reshape(wShape);
     }
   }
 
@@ -430,7 +506,10 @@ public final class PerExampleGradients {
    */
   private static void materialisedStats(
       Parameter weight, NDArray uOrInput, NDArray d, Set<Statistic> want, int batch, Shape wShape,
-      long chunk, NDManager scope, Map<Parameter, TensorStats> out, Unfold unfold) {
+      long chunk, NDManager scope, Map<Parameter, TensorStats> out, Unfold unfold,
+      Map<String, Long> phases, String path) {
+    boolean meanFromExamples = !weight.getArray().hasGradient();
+    NDArray sum = null;
     NDArray second = null;
     NDArray sign = null;
     List<NDArray> norms = new ArrayList<>();
@@ -442,11 +521,21 @@ public final class PerExampleGradients {
         // Everything derived from this chunk then belongs to c and is freed with it.
         uc.tempAttach(c);
         dc.tempAttach(c);
+        long t0 = System.nanoTime();
         NDArray u = unfold == null ? uc : unfold.apply(uc);
         u.attach(c);
+        long t1 = System.nanoTime();
         NDArray g = dc.batchMatMul(u.transpose(0, 2, 1)); // (b, out, K)
         g.attach(c);
+        long t2 = System.nanoTime();
+        if (phases != null) {
+          phases.merge(path + " unfold", t1 - t0, Long::sum);
+          phases.merge(path + " per-example matmul", t2 - t1, Long::sum);
+        }
         long b = e - s;
+        if (meanFromExamples) {
+          sum = accumulate(sum, g.sum(new int[] {0}), scope);
+        }
         if (want.contains(Statistic.SECOND_MOMENT) || want.contains(Statistic.EXAMPLE_SQUARED_NORMS)) {
           NDArray g2 = g.square();
           g2.attach(c);
@@ -467,11 +556,16 @@ public final class PerExampleGradients {
       }
     }
     float invB = 1f / batch;
+    Function<NDArray, NDArray> order =
+        unfold == null ? x -> x.reshape(wShape) : x -> unfold.toWeightOrder(x, wShape);
+    if (meanFromExamples) {
+      out.put(weight, TensorStats.ofMean(order.apply(sum.muli(invB))));
+    }
     put(
         out,
         weight,
-        second == null ? null : second.muli(invB).reshape(wShape),
-        sign == null ? null : sign.muli(invB).reshape(wShape),
+        second == null ? null : order.apply(second.muli(invB)),
+        sign == null ? null : order.apply(sign.muli(invB)),
         norms.isEmpty() ? null : norms.size() == 1 ? norms.get(0) : NDArrays.concat(new NDList(norms)));
   }
 
