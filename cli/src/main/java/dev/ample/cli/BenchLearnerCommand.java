@@ -1,0 +1,182 @@
+package dev.ample.cli;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ample.agents.CategoricalPolicy;
+import dev.ample.agents.NatureCnn;
+import dev.ample.agents.PolicyValueNetwork;
+import dev.ample.learner.PpoLoss;
+import dev.ample.learner.gradients.PerExampleGradients;
+import dev.ample.learner.gradients.PerExampleGradientsConfig;
+import dev.ample.optim.Statistic;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ample bench learner}: milliseconds per minibatch gradient step of the Nature CNN with the
+ * PPO loss for (i) the mean only (plain backprop), (ii) mean + examplewise second moment, (iii)
+ * all per-example statistics, and where the extra time goes, layer by layer.
+ */
+@Command(
+    name = "learner",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Time the per-example gradient engine on the Nature CNN (PPO loss, float32).",
+      "Modes run interleaved; figures are medians over the repeats."
+    })
+public final class BenchLearnerCommand implements Callable<Integer> {
+
+  @Option(names = "--batch", description = "minibatch size (default ${DEFAULT-VALUE})")
+  int batch = 256;
+
+  @Option(names = "--repeats", description = "timed steps per mode (default ${DEFAULT-VALUE})")
+  int repeats = 15;
+
+  @Option(names = "--warmup", description = "untimed steps per mode first (default ${DEFAULT-VALUE})")
+  int warmup = 3;
+
+  @Option(names = "--actions", description = "policy outputs (default ${DEFAULT-VALUE}, Pong)")
+  int actions = 6;
+
+  @Option(names = "--memory-cap-mib", description = "engine chunking cap (default ${DEFAULT-VALUE})")
+  long memoryCapMib = 512;
+
+  @Option(names = "--json", description = "print one JSON object as the last line")
+  boolean json;
+
+  private record Mode(String key, String label, Set<Statistic> stats) {}
+
+  @Override
+  public Integer call() throws Exception {
+    if (batch < 1 || repeats < 1 || warmup < 0) {
+      throw new IllegalArgumentException("--batch and --repeats must be >= 1, --warmup >= 0");
+    }
+    List<Mode> modes =
+        List.of(
+            new Mode("mean_only", "(i) mean only", EnumSet.of(Statistic.MEAN)),
+            new Mode("second_moment", "(ii) mean + second moment",
+                EnumSet.of(Statistic.MEAN, Statistic.SECOND_MOMENT)),
+            new Mode("all_stats", "(iii) all statistics", EnumSet.allOf(Statistic.class)));
+    Engine.getInstance().setRandomSeed(1);
+    try (NDManager base = NDManager.newBaseManager(Device.cpu())) {
+      PolicyValueNetwork net = NatureCnn.builder().setNumActions(actions).build();
+      net.initialize(base, DataType.FLOAT32, NatureCnn.inputShape(1));
+      NDArray obs =
+          base.randomInteger(0, 256, NatureCnn.inputShape(batch), DataType.INT32)
+              .toType(DataType.UINT8, false);
+      NDArray acts = base.randomInteger(0, actions, new Shape(batch), DataType.INT32);
+      NDArray old;
+      try (NDManager s = base.newSubManager()) {
+        NDList out = net.forward(new ParameterStore(s, false), new NDList(obs), false);
+        old = CategoricalPolicy.logProb(out.get(0), acts)
+            .add(s.randomNormal(0, 0.1f, new Shape(batch), DataType.FLOAT32));
+        old.attach(base);
+      }
+      NDList targets =
+          PpoLoss.targets(acts, old, base.randomNormal(new Shape(batch)),
+              base.randomNormal(new Shape(batch)));
+      PpoLoss loss = PpoLoss.builder().build();
+      PerExampleGradients engine =
+          PerExampleGradients.create(
+              net,
+              PerExampleGradientsConfig.defaults()
+                  .withMemoryCapBytes(memoryCapMib << 20)
+                  .withProfile(true));
+
+      Map<String, List<Double>> totalMs = new LinkedHashMap<>();
+      Map<String, List<Double>> fbMs = new LinkedHashMap<>();
+      Map<String, Map<String, List<Double>>> layerMs = new LinkedHashMap<>();
+      for (Mode mode : modes) {
+        totalMs.put(mode.key(), new ArrayList<>());
+        fbMs.put(mode.key(), new ArrayList<>());
+        layerMs.put(mode.key(), new LinkedHashMap<>());
+      }
+      for (int r = -warmup; r < repeats; r++) {
+        // Interleaved so that machine noise hits every mode alike.
+        for (Mode mode : modes) {
+          long t0 = System.nanoTime();
+          PerExampleGradients.Result res;
+          try (NDManager scope = base.newSubManager()) {
+            res = engine.compute(scope, new NDList(obs), targets, loss, mode.stats());
+            // Touch every statistic so nothing lazy escapes the clock (PyTorch CPU is eager).
+            res.stats().get(0).mean().sum().getFloat();
+          }
+          long t1 = System.nanoTime();
+          if (r < 0) {
+            continue;
+          }
+          totalMs.get(mode.key()).add((t1 - t0) / 1e6);
+          fbMs.get(mode.key()).add(res.forwardBackwardNanos() / 1e6);
+          res.layerNanos().forEach(
+              (layer, ns) ->
+                  layerMs.get(mode.key()).computeIfAbsent(layer, k -> new ArrayList<>())
+                      .add(ns / 1e6));
+        }
+      }
+
+      System.out.printf("ample bench learner: Nature CNN, B = %d, float32, %s, %d threads,"
+              + " median of %d (after %d warm-up)%n",
+          batch, Device.cpu(), Runtime.getRuntime().availableProcessors(), repeats, warmup);
+      System.out.printf("%-30s %10s %12s %10s%n", "mode", "step ms", "fwd+bwd ms", "ratio");
+      double base0 = median(totalMs.get("mean_only"));
+      ObjectMapper mapper = new ObjectMapper();
+      ObjectNode out = mapper.createObjectNode();
+      out.put("batch", batch);
+      out.put("repeats", repeats);
+      for (Mode mode : modes) {
+        double ms = median(totalMs.get(mode.key()));
+        System.out.printf("%-30s %10.1f %12.1f %10.2f%n", mode.label(), ms,
+            median(fbMs.get(mode.key())), ms / base0);
+        out.put(mode.key() + "_ms", round(ms));
+        out.put(mode.key() + "_forward_backward_ms", round(median(fbMs.get(mode.key()))));
+      }
+      out.put("second_moment_ratio", round(median(totalMs.get("second_moment")) / base0));
+      out.put("all_stats_ratio", round(median(totalMs.get("all_stats")) / base0));
+
+      System.out.println();
+      System.out.println("per-layer statistic cost (ms, median; weight + bias statistics from"
+          + " the layer's input and output gradient):");
+      System.out.printf("%-40s %14s %14s%n", "layer", "second moment", "all stats");
+      ObjectNode layers = out.putObject("layers_ms");
+      for (String layer : layerMs.get("all_stats").keySet()) {
+        double sm = median(layerMs.get("second_moment").getOrDefault(layer, List.of(0.0)));
+        double all = median(layerMs.get("all_stats").get(layer));
+        System.out.printf("%-40s %14.1f %14.1f%n", layer, sm, all);
+        ObjectNode l = layers.putObject(layer);
+        l.put("second_moment", round(sm));
+        l.put("all_stats", round(all));
+      }
+      if (json) {
+        System.out.println(mapper.writeValueAsString(out));
+      }
+    }
+    return 0;
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+
+  static double median(List<Double> xs) {
+    double[] a = xs.stream().mapToDouble(Double::doubleValue).toArray();
+    Arrays.sort(a);
+    int n = a.length;
+    return n % 2 == 1 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2;
+  }
+}

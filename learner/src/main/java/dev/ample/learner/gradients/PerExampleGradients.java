@@ -1,0 +1,730 @@
+package dev.ample.learner.gradients;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import dev.ample.agents.PolicyValueNetwork;
+import dev.ample.learner.PerExampleLoss;
+import dev.ample.optim.GradientStats;
+import dev.ample.optim.Statistic;
+import dev.ample.optim.TensorStats;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Per-example gradient statistics from one batched forward/backward pass (DESIGN.md §4).
+ *
+ * <p>The engine walks the network's layers itself. For every parameterised layer it records the
+ * layer input {@code a} and adds a zero "probe" leaf {@code z} to the layer output; after the
+ * backward pass of the <b>summed</b> per-example loss, {@code z.getGradient()} holds {@code delta_i
+ * = dloss_i/dy_i} for every example. From {@code (a, delta)}:
+ *
+ * <ul>
+ *   <li>Linear {@code y = W a + b}: {@code G_i = delta_i a_i^T}. The examplewise second moment is
+ *       {@code (1/B) (Delta^2)^T (A^2)}, the sign mean {@code (1/B) sign(Delta)^T sign(A)} (because
+ *       {@code sign(d a) = sign(d) sign(a)}), the squared norms {@code |delta_i|^2 |a_i|^2}: none
+ *       of them materialises the B per-example gradients.
+ *   <li>Conv2d (no padding, dilation 1, groups 1): {@code G_i = Delta_i U_i^T} with {@code U_i}
+ *       the unfolded input (built from kh*kw strided slices), by one batched matrix product per
+ *       chunk of examples; the chunk size keeps the materialised arrays under the memory cap.
+ *   <li>Biases: {@code delta_i} (summed over positions for convolutions), materialised (small).
+ * </ul>
+ *
+ * The mean is the ordinary parameter gradient of the same pass divided by B. When only the mean is
+ * requested no probes are attached at all: that is plain backprop.
+ *
+ * <p>A parameterised layer of any other kind is handled, when {@link
+ * PerExampleGradientsConfig#fallbackAllowed()}, by B single-example backward passes (warned once);
+ * otherwise construction fails with an error naming the layer.
+ *
+ * <p>Not thread-safe: one engine per learner thread (only one {@link GradientCollector} may be
+ * open at a time).
+ */
+public final class PerExampleGradients {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PerExampleGradients.class);
+
+  private final Block network;
+  private final PerExampleGradientsConfig config;
+  private final Node root;
+  private final List<Parameter> parameters = new ArrayList<>();
+  private final List<String> parameterNames = new ArrayList<>();
+  private final List<Opaque> fallbackLayers = new ArrayList<>();
+  private final List<Layer> convLayers = new ArrayList<>();
+  private boolean fallbackWarned;
+  /** Sub-phase times of the current call when profiling (unfold, per-example matmul). */
+  private final Map<String, Long> phases = new LinkedHashMap<>();
+
+  /** The layers the engine knows, as a tree mirroring the network's blocks. */
+  private sealed interface Node permits Layer, Sequence, Heads, Opaque {}
+
+  private record Layer(String path, Block block, boolean conv, Parameter weight, Parameter bias)
+      implements Node {}
+
+  private record Sequence(List<Node> children) implements Node {}
+
+  private record Heads(Node trunk, Node policy, Node value) implements Node {}
+
+  /** A block run as is; {@code params} non-empty means it needs the fallback. */
+  private record Opaque(String path, Block block, List<Parameter> params) implements Node {}
+
+  private PerExampleGradients(Block network, PerExampleGradientsConfig config) {
+    this.network = network;
+    this.config = config;
+    for (Pair<String, Parameter> p : network.getParameters()) {
+      parameterNames.add(p.getKey());
+      parameters.add(p.getValue());
+    }
+    this.root = plan(network, network.getClass().getSimpleName());
+    if (!fallbackLayers.isEmpty() && !config.fallbackAllowed()) {
+      Opaque first = fallbackLayers.get(0);
+      throw new IllegalArgumentException(
+          "per-example gradients: unsupported layer '" + first.path() + "' ("
+              + first.block().getClass().getSimpleName()
+              + ") and the per-example fallback is off; supported parameterised layers are Linear"
+              + " and Conv2d (no padding, dilation 1, groups 1)");
+    }
+  }
+
+  /**
+   * An engine for an initialised network.
+   *
+   * @throws IllegalArgumentException when the network has a parameterised layer the engine cannot
+   *     batch and the fallback is off (the message names the layer)
+   */
+  public static PerExampleGradients create(Block network, PerExampleGradientsConfig config) {
+    return new PerExampleGradients(network, config);
+  }
+
+  /** The parameters, in the order of {@link GradientStats#tensors()} (the network's order). */
+  public List<Parameter> parameters() {
+    return List.copyOf(parameters);
+  }
+
+  /** Parameter names (DJL's paths), in the same order. */
+  public List<String> parameterNames() {
+    return List.copyOf(parameterNames);
+  }
+
+  /** Paths of the layers handled by per-example backward passes (empty when all are batched). */
+  public List<String> fallbackLayers() {
+    return fallbackLayers.stream().map(Opaque::path).toList();
+  }
+
+  /**
+   * What one call computed.
+   *
+   * @param stats the statistics, one entry per parameter, in {@link #parameters()} order
+   * @param outputs the network outputs (in the caller's scope)
+   * @param losses per-example losses, shape (B)
+   * @param lossSum their sum
+   * @param forwardBackwardNanos time of forward + loss + backward
+   * @param layerNanos time of each layer's statistics (only when profiling), by layer path
+   */
+  public record Result(
+      GradientStats stats,
+      NDList outputs,
+      NDArray losses,
+      double lossSum,
+      long forwardBackwardNanos,
+      Map<String, Long> layerNanos) {}
+
+  /**
+   * One forward/backward pass on a minibatch, returning exactly the requested statistics (plus the
+   * mean, always). Every array created belongs to {@code scope}; close it after the step.
+   *
+   * @param scope a per-step manager on the engine's device
+   * @param inputs network inputs, batch first
+   * @param targets loss targets, batch first
+   * @param loss per-example loss
+   * @param requested statistics to compute; {@link Statistic#MEAN} is implied
+   * @throws IllegalArgumentException when inputs, targets or the loss are not finite (nothing is
+   *     changed then)
+   */
+  public Result compute(
+      NDManager scope, NDList inputs, NDList targets, PerExampleLoss loss, Set<Statistic> requested) {
+    EnumSet<Statistic> want = EnumSet.of(Statistic.MEAN);
+    want.addAll(requested);
+    boolean perExample = want.size() > 1;
+    int batch = (int) inputs.get(0).getShape().get(0);
+    NDList x = toScope(inputs, scope);
+    NDList t = toScope(targets, scope);
+    checkFinite(x, "input", scope);
+    checkFinite(t, "target", scope);
+
+    zeroGradients(scope);
+    // Conv weights whose per-example gradients are materialised anyway: their mean is the sum of
+    // those, so autograd need not compute the weight gradient (it costs as much as the
+    // per-example product). Restored after the pass.
+    List<NDArray> meanFromExamples = new ArrayList<>();
+    if (perExample) {
+      for (Layer l : convLayers) {
+        meanFromExamples.add(l.weight().getArray());
+      }
+    }
+    Pass pass = new Pass(scope, perExample);
+    long start = System.nanoTime();
+    NDList outputs;
+    NDArray losses;
+    double lossSum;
+    meanFromExamples.forEach(w -> w.setRequiresGradient(false));
+    try (GradientCollector collector = scope.getEngine().newGradientCollector()) {
+      outputs = run(root, x, pass);
+      losses = loss.perExample(outputs, t);
+      if (losses.getShape().dimension() != 1 || losses.getShape().get(0) != batch) {
+        throw new IllegalArgumentException(
+            "the loss must give one value per example, shape (" + batch + "), got "
+                + losses.getShape());
+      }
+      NDArray total = losses.sum();
+      lossSum = total.getFloat();
+      if (!Double.isFinite(lossSum)) {
+        throw new IllegalArgumentException(
+            "the minibatch loss is not finite (" + lossSum + "); no gradients were computed and"
+                + " the parameters are unchanged");
+      }
+      collector.backward(total);
+    }
+    long fb = System.nanoTime() - start;
+
+    Map<Parameter, TensorStats> byParam = new IdentityHashMap<>();
+    Map<String, Long> layerNanos = new LinkedHashMap<>();
+    phases.clear();
+    float invB = 1f / batch;
+    try {
+      for (Parameter p : parameters) {
+        if (p.getArray().hasGradient()) {
+          NDArray grad = gradientOf(p.getArray(), scope);
+          byParam.put(p, TensorStats.ofMean(grad.mul(invB)));
+        }
+      }
+      perExampleStats(pass, want, batch, scope, byParam, layerNanos);
+    } finally {
+      meanFromExamples.forEach(w -> w.setRequiresGradient(true));
+    }
+    if (perExample && !fallbackLayers.isEmpty()) {
+      long t0 = System.nanoTime();
+      fallbackStats(x, t, loss, want, batch, scope, byParam);
+      if (config.profile()) {
+        layerNanos.put("fallback", System.nanoTime() - t0);
+      }
+    }
+    layerNanos.putAll(phases);
+    List<TensorStats> tensors = new ArrayList<>(parameters.size());
+    for (Parameter p : parameters) {
+      tensors.add(byParam.get(p));
+    }
+    return new Result(
+        new GradientStats(batch, tensors), outputs, losses, lossSum, fb, layerNanos);
+  }
+
+  private void perExampleStats(Pass pass, Set<Statistic> want, int batch, NDManager scope,
+      Map<Parameter, TensorStats> byParam, Map<String, Long> layerNanos) {
+    {
+      for (Recorded r : pass.recorded) {
+        long t0 = System.nanoTime();
+        NDArray delta = gradientOf(r.probe(), scope);
+        if (r.layer().conv()) {
+          convStats(r.layer(), r.input(), delta, want, batch, scope, byParam);
+        } else {
+          linearStats(r.layer(), r.input(), delta, want, batch, scope, byParam);
+        }
+        if (config.profile()) {
+          layerNanos.merge(r.layer().path(), System.nanoTime() - t0, Long::sum);
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- planning and forward
+
+  private Node plan(Block block, String path) {
+    if (block instanceof Linear linear) {
+      return layer(path, linear, false);
+    }
+    if (block instanceof Conv2d conv && isPlainConv(conv)) {
+      Layer l = layer(path, conv, true);
+      convLayers.add(l);
+      return l;
+    }
+    if (block instanceof SequentialBlock seq) {
+      List<Node> children = new ArrayList<>();
+      for (Pair<String, Block> c : seq.getChildren()) {
+        children.add(plan(c.getValue(), path + "/" + c.getKey()));
+      }
+      return new Sequence(children);
+    }
+    if (block instanceof PolicyValueNetwork pv) {
+      return new Heads(
+          plan(pv.trunk(), path + "/trunk"),
+          plan(pv.policyHead(), path + "/policy"),
+          plan(pv.valueHead(), path + "/value"));
+    }
+    List<Parameter> params = new ArrayList<>();
+    for (Pair<String, Parameter> p : block.getParameters()) {
+      params.add(p.getValue());
+    }
+    Opaque opaque = new Opaque(path, block, params);
+    if (!params.isEmpty()) {
+      fallbackLayers.add(opaque);
+    }
+    return opaque;
+  }
+
+  private static boolean isPlainConv(Conv2d conv) {
+    return conv.getGroups() == 1
+        && allEqual(conv.getPadding(), 0)
+        && allEqual(conv.getDilation(), 1);
+  }
+
+  private static boolean allEqual(Shape s, long v) {
+    for (long d : s.getShape()) {
+      if (d != v) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Layer layer(String path, Block block, boolean conv) {
+    Parameter weight = null;
+    Parameter bias = null;
+    for (Pair<String, Parameter> p : block.getDirectParameters()) {
+      if (p.getKey().equals("weight")) {
+        weight = p.getValue();
+      } else if (p.getKey().equals("bias")) {
+        bias = p.getValue();
+      }
+    }
+    return new Layer(path, block, conv, weight, bias);
+  }
+
+  private record Recorded(Layer layer, NDArray input, NDArray probe) {}
+
+  private static final class Pass {
+    final NDManager scope;
+    final boolean probes;
+    final ParameterStore store;
+    final List<Recorded> recorded = new ArrayList<>();
+
+    Pass(NDManager scope, boolean probes) {
+      this.scope = scope;
+      this.probes = probes;
+      this.store = new ParameterStore(scope, false);
+    }
+  }
+
+  private NDList run(Node node, NDList x, Pass pass) {
+    if (node instanceof Layer l) {
+      NDList y = l.block().forward(pass.store, x, true);
+      if (!pass.probes) {
+        return y;
+      }
+      NDArray out = y.singletonOrThrow();
+      // A fresh zero leaf: its gradient is dL/dy per example (DESIGN.md §4, probe trick).
+      NDArray probe = pass.scope.zeros(out.getShape(), out.getDataType(), out.getDevice());
+      probe.setRequiresGradient(true);
+      pass.recorded.add(new Recorded(l, x.singletonOrThrow(), probe));
+      return new NDList(out.add(probe));
+    }
+    if (node instanceof Sequence s) {
+      NDList cur = x;
+      for (Node c : s.children()) {
+        cur = run(c, cur, pass);
+      }
+      return cur;
+    }
+    if (node instanceof Heads h) {
+      NDList features = run(h.trunk(), x, pass);
+      NDArray logits = run(h.policy(), features, pass).singletonOrThrow();
+      NDArray value = run(h.value(), features, pass).singletonOrThrow();
+      // Same outputs as PolicyValueNetwork.forward.
+      return new NDList(logits, value.squeeze(-1));
+    }
+    Opaque o = (Opaque) node;
+    return o.block().forward(pass.store, x, true);
+  }
+
+  // ---------------------------------------------------------------- statistics
+
+  private static void linearStats(
+      Layer l, NDArray a, NDArray delta, Set<Statistic> want, int batch, NDManager scope,
+      Map<Parameter, TensorStats> out) {
+    float invB = 1f / batch;
+    long outDim = delta.getShape().get(delta.getShape().dimension() - 1);
+    if (a.getShape().dimension() == 2) {
+      NDArray d2 = null;
+      NDArray a2 = null;
+      if (want.contains(Statistic.SECOND_MOMENT) || want.contains(Statistic.EXAMPLE_SQUARED_NORMS)) {
+        d2 = delta.square();
+        a2 = a.square();
+      }
+      NDArray second =
+          want.contains(Statistic.SECOND_MOMENT) ? d2.transpose().matMul(a2).muli(invB) : null;
+      NDArray sign =
+          want.contains(Statistic.SIGN_MEAN)
+              ? delta.sign().transpose().matMul(a.sign()).muli(invB)
+              : null;
+      NDArray norms =
+          want.contains(Statistic.EXAMPLE_SQUARED_NORMS)
+              ? d2.sum(new int[] {1}).mul(a2.sum(new int[] {1}))
+              : null;
+      put(out, l.weight(), second, sign, norms);
+      if (l.bias() != null) {
+        biasStats(l.bias(), delta, want, batch, out);
+      }
+      return;
+    }
+    // (B, ..., in): the positions sum inside each example, so materialise like a convolution.
+    long in = a.getShape().get(a.getShape().dimension() - 1);
+    NDArray u = a.reshape(batch, -1, in).transpose(0, 2, 1);
+    NDArray d = delta.reshape(batch, -1, outDim).transpose(0, 2, 1);
+    materialisedStats(l.weight(), u, d, want, batch, new Shape(outDim, in), Long.MAX_VALUE, scope,
+        out, null, null, l.path());
+    if (l.bias() != null) {
+      biasStats(l.bias(), delta.reshape(batch, -1, outDim).sum(new int[] {1}), want, batch, out);
+    }
+  }
+
+  private void convStats(
+      Layer l, NDArray a, NDArray delta, Set<Statistic> want, int batch, NDManager scope,
+      Map<Parameter, TensorStats> out) {
+    Conv2d conv = (Conv2d) l.block();
+    Shape k = conv.getKernelShape();
+    Shape stride = conv.getStride();
+    Shape wShape = l.weight().getArray().getShape();
+    long filters = wShape.get(0);
+    long ho = delta.getShape().get(2);
+    long wo = delta.getShape().get(3);
+    long kk = wShape.get(1) * k.get(0) * k.get(1);
+    // Per example: the unfolded input twice (slices + stacked copy) and G plus its square.
+    long perExampleBytes = 4L * (2 * kk * ho * wo + 3 * filters * kk);
+    long chunk = Math.max(1, Math.min(batch, config.memoryCapBytes() / perExampleBytes));
+    Unfold unfold = new Unfold(k, stride, ho, wo);
+    NDArray d = delta.reshape(batch, filters, ho * wo);
+    materialisedStats(l.weight(), a, d, want, batch, wShape, chunk, scope, out, unfold,
+        config.profile() ? phases : null, l.path());
+    if (l.bias() != null) {
+      biasStats(l.bias(), delta.sum(new int[] {2, 3}), want, batch, out);
+    }
+  }
+
+  /**
+   * im2col: (b, C, H, W) -> (b, K, Ho*Wo) with K = C*kh*kw in some order, plus the map of a
+   * statistic (out, K) back to the weight's (out, C, kh, kw) order.
+   *
+   * <p>When the stride divides the kernel (conv 8x8/4 and 4x4/2 of the Nature CNN) the input is
+   * first cut into stride x stride blocks ("space to depth"); the unfold is then (kh/s)(kw/s)
+   * contiguous block slices instead of kh*kw strided ones (4 instead of 64 for the first layer),
+   * with K in the order (qh, qw, C, rh, rw) where kernel row = qh*s + rh. Otherwise kh*kw strided
+   * slices, K in weight order.
+   */
+  private record Unfold(Shape kernel, Shape stride, long ho, long wo) {
+
+    boolean blocked() {
+      long sh = stride.get(0);
+      long sw = stride.get(1);
+      return (sh > 1 || sw > 1) && kernel.get(0) % sh == 0 && kernel.get(1) % sw == 0;
+    }
+
+    NDArray apply(NDArray a) {
+      long kh = kernel.get(0);
+      long kw = kernel.get(1);
+      long sh = stride.get(0);
+      long sw = stride.get(1);
+      long b = a.getShape().get(0);
+      long c = a.getShape().get(1);
+      NDList slices = new NDList();
+      if (blocked()) {
+        long qh = kh / sh;
+        long qw = kw / sw;
+        long hq = ho - 1 + qh;
+        long wq = wo - 1 + qw;
+        // (b, C, hq*sh, wq*sw) -> (b, C, sh, sw, hq, wq): element [c, rh, rw, y, x] = a[c, y*sh+rh, x*sw+rw]
+        NDArray blocks =
+            a.get(new NDIndex(":, :, :{}, :{}", hq * sh, wq * sw))
+                .reshape(b, c, hq, sh, wq, sw)
+                .transpose(0, 1, 3, 5, 2, 4);
+        for (long i = 0; i < qh; i++) {
+          for (long j = 0; j < qw; j++) {
+            slices.add(blocks.get(new NDIndex(":, :, :, :, {}:{}, {}:{}", i, i + ho, j, j + wo)));
+          }
+        }
+        return NDArrays.stack(slices, 1).reshape(b, c * kh * kw, ho * wo); // (b, Q, C, sh, sw, L)
+      }
+      for (long i = 0; i < kh; i++) {
+        for (long j = 0; j < kw; j++) {
+          slices.add(
+              a.get(
+                  new NDIndex(
+                      ":, :, {}:{}:{}, {}:{}:{}",
+                      i, i + sh * (ho - 1) + 1, sh, j, j + sw * (wo - 1) + 1, sw)));
+        }
+      }
+      return NDArrays.stack(slices, 2).reshape(b, c * kh * kw, ho * wo); // (b, C, kh*kw, L)
+    }
+
+    /** A statistic (out, K) in {@link #apply}'s K order -> the weight shape (out, C, kh, kw). */
+    NDArray toWeightOrder(NDArray stat, Shape wShape) {
+      if (!blocked()) {
+        return stat.reshape(wShape);
+      }
+      long sh = stride.get(0);
+      long sw = stride.get(1);
+      long out = wShape.get(0);
+      long c = wShape.get(1);
+      return stat.reshape(out, kernel.get(0) / sh, kernel.get(1) / sw, c, sh, sw)
+          .transpose(0, 3, 1, 4, 2, 5)
+          .reshape(wShape);
+    }
+  }
+
+  /**
+   * Statistics of a weight whose per-example gradients are {@code G_i = D_i U_i^T}, with {@code D}
+   * (B, out, L) and {@code U} (B, K, L) (or the raw input, unfolded per chunk when {@code unfold}
+   * is given), materialised in chunks of {@code chunk} examples.
+   */
+  private static void materialisedStats(
+      Parameter weight, NDArray uOrInput, NDArray d, Set<Statistic> want, int batch, Shape wShape,
+      long chunk, NDManager scope, Map<Parameter, TensorStats> out, Unfold unfold,
+      Map<String, Long> phases, String path) {
+    boolean meanFromExamples = !weight.getArray().hasGradient();
+    NDArray sum = null;
+    NDArray second = null;
+    NDArray sign = null;
+    List<NDArray> norms = new ArrayList<>();
+    for (long s = 0; s < batch; s += chunk) {
+      long e = Math.min(batch, s + chunk);
+      try (NDManager c = scope.newSubManager()) {
+        NDArray uc = chunk >= batch ? uOrInput : uOrInput.get(new NDIndex("{}:{}", s, e));
+        NDArray dc = chunk >= batch ? d : d.get(new NDIndex("{}:{}", s, e));
+        // Everything derived from this chunk then belongs to c and is freed with it.
+        uc.tempAttach(c);
+        dc.tempAttach(c);
+        long t0 = System.nanoTime();
+        NDArray u = unfold == null ? uc : unfold.apply(uc);
+        u.attach(c);
+        long t1 = System.nanoTime();
+        NDArray g = dc.batchMatMul(u.transpose(0, 2, 1)); // (b, out, K)
+        g.attach(c);
+        long t2 = System.nanoTime();
+        if (phases != null) {
+          phases.merge(path + " unfold", t1 - t0, Long::sum);
+          phases.merge(path + " per-example matmul", t2 - t1, Long::sum);
+        }
+        long b = e - s;
+        if (meanFromExamples) {
+          sum = accumulate(sum, g.sum(new int[] {0}), scope);
+        }
+        if (want.contains(Statistic.SECOND_MOMENT) || want.contains(Statistic.EXAMPLE_SQUARED_NORMS)) {
+          NDArray g2 = g.square();
+          g2.attach(c);
+          if (want.contains(Statistic.SECOND_MOMENT)) {
+            second = accumulate(second, g2.sum(new int[] {0}), scope);
+          }
+          if (want.contains(Statistic.EXAMPLE_SQUARED_NORMS)) {
+            NDArray n = g2.reshape(b, -1).sum(new int[] {1});
+            n.attach(scope);
+            norms.add(n);
+          }
+        }
+        if (want.contains(Statistic.SIGN_MEAN)) {
+          NDArray sg = g.sign();
+          sg.attach(c);
+          sign = accumulate(sign, sg.sum(new int[] {0}), scope);
+        }
+      }
+    }
+    float invB = 1f / batch;
+    Function<NDArray, NDArray> order =
+        unfold == null ? x -> x.reshape(wShape) : x -> unfold.toWeightOrder(x, wShape);
+    if (meanFromExamples) {
+      out.put(weight, TensorStats.ofMean(order.apply(sum.muli(invB))));
+    }
+    put(
+        out,
+        weight,
+        second == null ? null : order.apply(second.muli(invB)),
+        sign == null ? null : order.apply(sign.muli(invB)),
+        norms.isEmpty() ? null : norms.size() == 1 ? norms.get(0) : NDArrays.concat(new NDList(norms)));
+  }
+
+  private static NDArray accumulate(NDArray acc, NDArray part, NDManager scope) {
+    if (acc == null) {
+      part.attach(scope);
+      return part;
+    }
+    return acc.addi(part);
+  }
+
+  /** Bias statistics from its materialised per-example gradients {@code gb} (B, out). */
+  private static void biasStats(
+      Parameter bias, NDArray gb, Set<Statistic> want, int batch, Map<Parameter, TensorStats> out) {
+    float invB = 1f / batch;
+    NDArray g2 =
+        want.contains(Statistic.SECOND_MOMENT) || want.contains(Statistic.EXAMPLE_SQUARED_NORMS)
+            ? gb.square()
+            : null;
+    put(
+        out,
+        bias,
+        want.contains(Statistic.SECOND_MOMENT) ? g2.sum(new int[] {0}).muli(invB) : null,
+        want.contains(Statistic.SIGN_MEAN) ? gb.sign().sum(new int[] {0}).muli(invB) : null,
+        want.contains(Statistic.EXAMPLE_SQUARED_NORMS) ? g2.sum(new int[] {1}) : null);
+  }
+
+  private static void put(
+      Map<Parameter, TensorStats> out, Parameter p, NDArray second, NDArray sign, NDArray norms) {
+    NDArray mean = out.get(p).mean();
+    out.put(p, new TensorStats(mean, second, sign, norms));
+  }
+
+  // ---------------------------------------------------------------- fallback
+
+  private void fallbackStats(
+      NDList x, NDList t, PerExampleLoss loss, Set<Statistic> want, int batch, NDManager scope,
+      Map<Parameter, TensorStats> out) {
+    if (!fallbackWarned) {
+      fallbackWarned = true;
+      LOG.warn(
+          "per-example gradients: layers {} are not supported in batch; using one backward pass"
+              + " per example for them (correct but slow)",
+          fallbackLayers());
+    }
+    List<Parameter> params = new ArrayList<>();
+    for (Opaque o : fallbackLayers) {
+      params.addAll(o.params());
+    }
+    int n = params.size();
+    NDArray[] second = new NDArray[n];
+    NDArray[] sign = new NDArray[n];
+    List<List<NDArray>> norms = new ArrayList<>();
+    for (int j = 0; j < n; j++) {
+      norms.add(new ArrayList<>());
+    }
+    ParameterStore store = new ParameterStore(scope, false);
+    for (int i = 0; i < batch; i++) {
+      try (NDManager ex = scope.newSubManager()) {
+        NDList xi = slice(x, i, ex);
+        NDList ti = slice(t, i, ex);
+        zeroGradients(ex);
+        try (GradientCollector collector = ex.getEngine().newGradientCollector()) {
+          NDList outputs = network.forward(store, xi, true);
+          collector.backward(loss.perExample(outputs, ti).sum());
+        }
+        for (int j = 0; j < n; j++) {
+          NDArray g = gradientOf(params.get(j).getArray(), ex);
+          if (want.contains(Statistic.SECOND_MOMENT)) {
+            second[j] = accumulate(second[j], g.square(), scope);
+          }
+          if (want.contains(Statistic.SIGN_MEAN)) {
+            sign[j] = accumulate(sign[j], g.sign(), scope);
+          }
+          if (want.contains(Statistic.EXAMPLE_SQUARED_NORMS)) {
+            NDArray s = g.square().sum().reshape(1);
+            s.attach(scope);
+            norms.get(j).add(s);
+          }
+        }
+      }
+    }
+    float invB = 1f / batch;
+    for (int j = 0; j < n; j++) {
+      put(
+          out,
+          params.get(j),
+          second[j] == null ? null : second[j].muli(invB),
+          sign[j] == null ? null : sign[j].muli(invB),
+          norms.get(j).isEmpty() ? null : NDArrays.concat(new NDList(norms.get(j))));
+    }
+  }
+
+  private static NDList slice(NDList list, int i, NDManager into) {
+    NDList out = new NDList(list.size());
+    for (NDArray a : list) {
+      NDArray s = a.get(new NDIndex("{}:{}", i, i + 1));
+      s.attach(into);
+      out.add(s);
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  /** The gradient of a leaf, as an array owned by {@code scope} (never by the parameter's). */
+  private static NDArray gradientOf(NDArray leaf, NDManager scope) {
+    NDArray g = leaf.getGradient();
+    g.attach(scope);
+    return g;
+  }
+
+  /** Gradients accumulate across backward passes (DESIGN.md §4): zero them in place. */
+  private void zeroGradients(NDManager scope) {
+    for (Parameter p : parameters) {
+      NDArray a = p.getArray();
+      if (!a.hasGradient()) {
+        a.setRequiresGradient(true);
+      }
+      NDArray g = gradientOf(a, scope);
+      g.subi(g);
+    }
+  }
+
+  /**
+   * The arrays on the engine's device, owned by {@code scope} for the step (an op's result belongs
+   * to its first operand's manager, so this keeps every activation in the step's scope). The
+   * caller's own arrays go back to their manager when the scope closes.
+   */
+  private NDList toScope(NDList list, NDManager scope) {
+    NDList out = new NDList(list.size());
+    for (NDArray a : list) {
+      if (a.getDevice().equals(config.device())) {
+        a.tempAttach(scope);
+        out.add(a);
+      } else {
+        NDArray moved = a.toDevice(config.device(), true);
+        moved.attach(scope);
+        out.add(moved);
+      }
+    }
+    return out;
+  }
+
+  private static void checkFinite(NDList list, String what, NDManager scope) {
+    for (int i = 0; i < list.size(); i++) {
+      NDArray a = list.get(i);
+      DataType type = a.getDataType();
+      if (!type.isFloating()) {
+        continue;
+      }
+      boolean nan = a.isNaN().any().getBoolean();
+      boolean inf = !nan && a.isInfinite().any().getBoolean();
+      if (nan || inf) {
+        throw new IllegalArgumentException(
+            "minibatch " + what + " " + i + " (shape " + a.getShape() + ") contains "
+                + (nan ? "NaN" : "infinite") + " values; stopping before any gradient or"
+                + " parameter change");
+      }
+    }
+  }
+}

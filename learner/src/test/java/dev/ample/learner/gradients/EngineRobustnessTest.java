@@ -1,0 +1,153 @@
+package dev.ample.learner.gradients;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.LayerNorm;
+import dev.ample.agents.Mlp;
+import dev.ample.agents.PolicyValueNetwork;
+import dev.ample.learner.logging.GradStatsWriter;
+import dev.ample.optim.GradientStats;
+import dev.ample.optim.Statistic;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EngineRobustnessTest {
+
+  private static PolicyValueNetwork withLayerNorm(NDManager m) {
+    SequentialBlock trunk = new SequentialBlock()
+        .add(Linear.builder().setUnits(16).build())
+        .add(LayerNorm.builder().build())
+        .add(Activation.tanhBlock());
+    PolicyValueNetwork net = PolicyValueNetwork.of(trunk, 3);
+    net.initialize(m, DataType.FLOAT32, new Shape(1, 5));
+    return net;
+  }
+
+  @Test
+  void unsupportedLayerWithFallbackOffIsAnErrorNamingIt() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      PolicyValueNetwork net = withLayerNorm(m);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> PerExampleGradients.create(net,
+              PerExampleGradientsConfig.defaults().withFallbackAllowed(false)));
+      assertTrue(e.getMessage().contains("LayerNorm"), e.getMessage());
+      assertTrue(e.getMessage().contains("trunk/02LayerNorm"), e.getMessage());
+    }
+  }
+
+  @Test
+  void fallbackMatchesBruteForce() {
+    Engine.getInstance().setRandomSeed(3);
+    try (NDManager m = NDManager.newBaseManager()) {
+      PolicyValueNetwork net = withLayerNorm(m);
+      PerExampleGradients engine = PerExampleGradients.create(net,
+          PerExampleGradientsConfig.defaults());
+      assertEquals(List.of("PolicyValueNetwork/trunk/02LayerNorm"), engine.fallbackLayers());
+      NDList x = new NDList(m.randomNormal(new Shape(5, 5)));
+      NDList t = new NDList(m.create(new int[] {0, 1, 2, 1, 0}));
+      List<BruteForce.Stats> brute = BruteForce.compute(net, engine.parameters(), m, x, t,
+          PerExampleGradientsTest.CROSS_ENTROPY);
+      try (NDManager scope = m.newSubManager()) {
+        GradientStats s = engine.compute(scope, x, t, PerExampleGradientsTest.CROSS_ENTROPY,
+            EnumSet.allOf(Statistic.class)).stats();
+        for (int j = 0; j < s.size(); j++) {
+          String n = engine.parameterNames().get(j);
+          PerExampleGradientsTest.assertClose(s.get(j).mean(), brute.get(j).mean(), n + " mean");
+          PerExampleGradientsTest.assertClose(s.get(j).secondMoment(), brute.get(j).second(),
+              n + " second");
+          PerExampleGradientsTest.assertClose(s.get(j).signMean(), brute.get(j).sign(), n + " sign");
+          PerExampleGradientsTest.assertClose(s.get(j).exampleSquaredNorms(),
+              brute.get(j).norms(), n + " norms");
+        }
+      }
+    }
+  }
+
+  @Test
+  void nanMinibatchStopsBeforeParametersChange() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      PolicyValueNetwork net = Mlp.builder().setNumActions(2).build();
+      net.initialize(m, DataType.FLOAT32, new Shape(1, 4));
+      PerExampleGradients engine = PerExampleGradients.create(net,
+          PerExampleGradientsConfig.defaults());
+      float[] before = net.getParameters().get(0).getValue().getArray().toFloatArray();
+      float[] obs = new float[8 * 4];
+      obs[13] = Float.NaN;
+      NDList x = new NDList(m.create(obs, new Shape(8, 4)));
+      NDList t = new NDList(m.zeros(new Shape(8), DataType.INT32));
+      try (NDManager scope = m.newSubManager()) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> engine.compute(scope, x, t, PerExampleGradientsTest.CROSS_ENTROPY,
+                EnumSet.allOf(Statistic.class)));
+        assertTrue(e.getMessage().contains("NaN"), e.getMessage());
+      }
+      assertArrayEquals(before, net.getParameters().get(0).getValue().getArray().toFloatArray());
+    }
+  }
+
+  /** 1,000 SGD steps with all statistics and gradstats logging: memory must stay flat. */
+  @Test
+  void memoryStaysFlatOverAThousandSteps(@TempDir Path dir) throws Exception {
+    Engine.getInstance().setRandomSeed(5);
+    try (NDManager m = NDManager.newBaseManager();
+        GradStatsWriter writer = new GradStatsWriter(dir.resolve("gradstats.jsonl"), 100)) {
+      PolicyValueNetwork net = Mlp.builder().setNumActions(2).build();
+      net.initialize(m, DataType.FLOAT32, new Shape(1, 4));
+      PerExampleGradients engine = PerExampleGradients.create(net,
+          PerExampleGradientsConfig.defaults());
+      NDList x = new NDList(m.randomNormal(new Shape(64, 4)));
+      NDList t = new NDList(m.randomInteger(0, 2, new Shape(64), DataType.INT32));
+      int arraysAt100 = 0;
+      long rssAt100 = 0;
+      for (int step = 1; step <= 1000; step++) {
+        try (NDManager scope = m.newSubManager()) {
+          GradientStats s = engine.compute(scope, x, t, PerExampleGradientsTest.CROSS_ENTROPY,
+              writer.statisticsFor(step)).stats();
+          List<NDArray> updates = new ArrayList<>();
+          for (int j = 0; j < s.size(); j++) {
+            NDArray u = s.get(j).mean().mul(-0.01f);
+            updates.add(u);
+            engine.parameters().get(j).getArray().addi(u);
+          }
+          writer.write(step, engine.parameterNames(), s, updates);
+        }
+        if (step == 100) {
+          arraysAt100 = m.getManagedArrays().size();
+          rssAt100 = rssBytes();
+        }
+      }
+      int arraysAt1000 = m.getManagedArrays().size();
+      long rssAt1000 = rssBytes();
+      System.out.printf("memory: arrays on base manager %d -> %d, RSS %.1f -> %.1f MiB%n",
+          arraysAt100, arraysAt1000, rssAt100 / 1048576.0, rssAt1000 / 1048576.0);
+      assertEquals(arraysAt100, arraysAt1000, "arrays leaked onto the base manager");
+      assertTrue(rssAt1000 - rssAt100 < 32L << 20, "RSS grew by more than 32 MiB");
+      List<String> lines = Files.readAllLines(dir.resolve("gradstats.jsonl"));
+      assertEquals(10 * engine.parameters().size(), lines.size());
+      assertTrue(lines.get(0).contains("\"snr_median\""), lines.get(0));
+      assertTrue(lines.get(0).contains("\"example_norm_p90\""), lines.get(0));
+    }
+  }
+
+  private static long rssBytes() throws Exception {
+    String[] f = Files.readString(Path.of("/proc/self/statm")).trim().split("\\s+");
+    return Long.parseLong(f[1]) * 4096;
+  }
+}

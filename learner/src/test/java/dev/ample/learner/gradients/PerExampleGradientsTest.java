@@ -1,0 +1,156 @@
+package dev.ample.learner.gradients;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import dev.ample.agents.CategoricalPolicy;
+import dev.ample.agents.Mlp;
+import dev.ample.agents.NatureCnn;
+import dev.ample.agents.PolicyValueNetwork;
+import dev.ample.learner.PerExampleLoss;
+import dev.ample.learner.PpoLoss;
+import dev.ample.optim.GradientStats;
+import dev.ample.optim.Statistic;
+import dev.ample.optim.TensorStats;
+import java.util.EnumSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Engine vs brute force (B single-example backward passes). Relative error per tensor and
+ * statistic: {@code max_k |engine_k - brute_k| / max(max_k |brute_k|, 1e-12)}, float32 engine vs
+ * double accumulation of float32 single-example gradients; bound 1e-5.
+ */
+class PerExampleGradientsTest {
+
+  static final double TOL = 1e-5;
+  static final PerExampleLoss CROSS_ENTROPY =
+      (out, t) -> CategoricalPolicy.logProb(out.get(0), t.get(0)).neg();
+
+  @Test
+  void mlpPpoLossMatchesBruteForce() {
+    check(false, true, 8, 512L << 20);
+  }
+
+  @Test
+  void mlpCrossEntropyMatchesBruteForce() {
+    check(false, false, 8, 512L << 20);
+  }
+
+  @Test
+  void natureCnnPpoLossMatchesBruteForceWithChunking() {
+    // A 1 MiB cap forces chunks of one or two examples in every conv layer.
+    check(true, true, 4, 1L << 20);
+  }
+
+  @Test
+  void natureCnnCrossEntropyMatchesBruteForce() {
+    check(true, false, 4, 512L << 20);
+  }
+
+  private static void check(boolean cnn, boolean ppo, int batch, long cap) {
+    Engine.getInstance().setRandomSeed(7);
+    try (NDManager m = NDManager.newBaseManager()) {
+      PolicyValueNetwork net;
+      NDArray obs;
+      int actions = 4;
+      if (cnn) {
+        net = NatureCnn.builder().setNumActions(actions).build();
+        net.initialize(m, DataType.FLOAT32, NatureCnn.inputShape(1));
+        obs = m.randomInteger(0, 256, NatureCnn.inputShape(batch), DataType.INT32)
+            .toType(DataType.UINT8, false);
+      } else {
+        net = Mlp.builder().setNumActions(actions).build();
+        net.initialize(m, DataType.FLOAT32, new Shape(1, 6));
+        obs = m.randomNormal(new Shape(batch, 6));
+      }
+      NDArray acts = m.randomInteger(0, actions, new Shape(batch), DataType.INT32);
+      NDList targets;
+      PerExampleLoss loss;
+      if (ppo) {
+        NDList out = net.forward(new ParameterStore(m, false), new NDList(obs), false);
+        // Old log-probs off the current policy so that some ratios clip.
+        NDArray old = CategoricalPolicy.logProb(out.get(0), acts)
+            .add(m.randomNormal(0, 0.2f, new Shape(batch), DataType.FLOAT32));
+        targets = PpoLoss.targets(acts, old, m.randomNormal(new Shape(batch)),
+            m.randomNormal(new Shape(batch)));
+        loss = PpoLoss.builder().build();
+      } else {
+        targets = new NDList(acts);
+        loss = CROSS_ENTROPY;
+      }
+      PerExampleGradients engine = PerExampleGradients.create(
+          net, PerExampleGradientsConfig.defaults().withMemoryCapBytes(cap));
+      List<Parameter> params = engine.parameters();
+      List<BruteForce.Stats> brute;
+      try (NDManager s = m.newSubManager()) {
+        brute = BruteForce.compute(net, params, s, new NDList(obs), targets, loss);
+      }
+      float[][] batchGrad = batchGradient(net, params, m, new NDList(obs), targets, loss);
+      try (NDManager scope = m.newSubManager()) {
+        GradientStats stats = engine.compute(scope, new NDList(obs), targets, loss,
+            EnumSet.allOf(Statistic.class)).stats();
+        assertEquals(params.size(), stats.size());
+        for (int j = 0; j < params.size(); j++) {
+          String name = engine.parameterNames().get(j);
+          TensorStats t = stats.get(j);
+          BruteForce.Stats b = brute.get(j);
+          assertEquals(params.get(j).getArray().getShape(), t.mean().getShape(), name);
+          assertClose(t.mean(), b.mean(), name + " mean");
+          assertClose(t.secondMoment(), b.second(), name + " second moment");
+          assertClose(t.signMean(), b.sign(), name + " sign mean");
+          assertClose(t.exampleSquaredNorms(), b.norms(), name + " squared norms");
+          double[] ordinary = new double[batchGrad[j].length];
+          for (int k = 0; k < ordinary.length; k++) {
+            ordinary[k] = batchGrad[j][k];
+          }
+          assertClose(t.mean(), ordinary, name + " mean vs ordinary batch gradient");
+        }
+      }
+    }
+  }
+
+  /** The ordinary minibatch gradient of the mean loss, through the network's own forward. */
+  static float[][] batchGradient(PolicyValueNetwork net, List<Parameter> params, NDManager m,
+      NDList x, NDList t, PerExampleLoss loss) {
+    try (NDManager s = m.newSubManager()) {
+      for (Parameter p : params) {
+        NDArray g = p.getArray().getGradient();
+        g.attach(s);
+        g.subi(g);
+      }
+      try (GradientCollector gc = s.getEngine().newGradientCollector()) {
+        NDList o = net.forward(new ParameterStore(s, false), x, true);
+        gc.backward(loss.perExample(o, t).mean());
+      }
+      float[][] out = new float[params.size()][];
+      for (int j = 0; j < params.size(); j++) {
+        NDArray g = params.get(j).getArray().getGradient();
+        g.attach(s);
+        out[j] = g.toFloatArray();
+      }
+      return out;
+    }
+  }
+
+  static void assertClose(NDArray actual, double[] expected, String what) {
+    assertNotNull(actual, what + " missing");
+    double err = BruteForce.relativeError(actual.toFloatArray(), expected);
+    double scale = 0;
+    for (double v : expected) {
+      scale = Math.max(scale, Math.abs(v));
+    }
+    System.out.printf("%-60s rel err %.2e (max |brute| %.2e)%n", what, err, scale);
+    assertTrue(err <= TOL, what + ": relative error " + err + " > " + TOL);
+  }
+}
