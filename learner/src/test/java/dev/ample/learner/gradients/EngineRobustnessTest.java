@@ -102,9 +102,19 @@ class EngineRobustnessTest {
     }
   }
 
-  /** 1,000 SGD steps with all statistics and gradstats logging: memory must stay flat. */
+  /**
+   * 2,000 SGD steps computing every per-example statistic, with gradstats logging every 100 steps:
+   * memory must stay flat. Two measures: arrays attached to the long-lived manager (must not change
+   * at all), and the process's resident set sampled every 100 steps. The test JVM's heap is fixed
+   * and pre-touched (parent pom: -Xms = -Xmx, AlwaysPreTouch), so RSS growth is native memory, not
+   * the collector sizing the heap. RSS still rises once or twice in the first ~1,400 steps (measured
+   * here: +17 MiB near step 900 as the JIT compiles the hot path, then flat to the MiB from step
+   * 1,400 to 2,000), so the check is on the second half: growth from step 1,000 to step 2,000 must
+   * stay under 16 MiB, i.e. under ~16 KiB per step; leaking one step's arrays (activations, probes,
+   * per-example statistics for B=64, ~100 KiB) would exceed it sixfold.
+   */
   @Test
-  void memoryStaysFlatOverAThousandSteps(@TempDir Path dir) throws Exception {
+  void memoryStaysFlatOverTwoThousandSteps(@TempDir Path dir) throws Exception {
     Engine.getInstance().setRandomSeed(5);
     try (NDManager m = NDManager.newBaseManager();
         GradStatsWriter writer = new GradStatsWriter(dir.resolve("gradstats.jsonl"), 100)) {
@@ -115,11 +125,11 @@ class EngineRobustnessTest {
       NDList x = new NDList(m.randomNormal(new Shape(64, 4)));
       NDList t = new NDList(m.randomInteger(0, 2, new Shape(64), DataType.INT32));
       int arraysAt100 = 0;
-      long rssAt100 = 0;
-      for (int step = 1; step <= 1000; step++) {
+      long[] rss = new long[21];
+      for (int step = 1; step <= 2000; step++) {
         try (NDManager scope = m.newSubManager()) {
           GradientStats s = engine.compute(scope, x, t, PerExampleGradientsTest.CROSS_ENTROPY,
-              writer.statisticsFor(step)).stats();
+              EnumSet.allOf(Statistic.class)).stats();
           List<NDArray> updates = new ArrayList<>();
           for (int j = 0; j < s.size(); j++) {
             NDArray u = s.get(j).mean().mul(-0.01f);
@@ -130,17 +140,23 @@ class EngineRobustnessTest {
         }
         if (step == 100) {
           arraysAt100 = m.getManagedArrays().size();
-          rssAt100 = rssBytes();
+        }
+        if (step % 100 == 0) {
+          rss[step / 100] = rssBytes();
         }
       }
       int arraysAt1000 = m.getManagedArrays().size();
-      long rssAt1000 = rssBytes();
-      System.out.printf("memory: arrays on base manager %d -> %d, RSS %.1f -> %.1f MiB%n",
-          arraysAt100, arraysAt1000, rssAt100 / 1048576.0, rssAt1000 / 1048576.0);
+      StringBuilder trace = new StringBuilder();
+      for (int k = 1; k <= 20; k++) {
+        trace.append(String.format(" %d:%.1f", k * 100, rss[k] / 1048576.0));
+      }
+      System.out.printf("memory: arrays on base manager %d -> %d; RSS MiB by step%s%n",
+          arraysAt100, arraysAt1000, trace);
       assertEquals(arraysAt100, arraysAt1000, "arrays leaked onto the base manager");
-      assertTrue(rssAt1000 - rssAt100 < 32L << 20, "RSS grew by more than 32 MiB");
+      assertTrue(rss[20] - rss[10] < 16L << 20,
+          "native memory grew by 16 MiB or more after warm-up:" + trace);
       List<String> lines = Files.readAllLines(dir.resolve("gradstats.jsonl"));
-      assertEquals(10 * engine.parameters().size(), lines.size());
+      assertEquals(20 * engine.parameters().size(), lines.size());
       assertTrue(lines.get(0).contains("\"snr_median\""), lines.get(0));
       assertTrue(lines.get(0).contains("\"example_norm_p90\""), lines.get(0));
     }
