@@ -90,17 +90,31 @@ public final class AreaResize {
 
   /** Resizes the pixel-wise max of {@code a} and {@code b} into {@code dst}. */
   public void maxThenResize(byte[] a, int aOff, byte[] b, int bOff, byte[] dst, int dstOff) {
-    int n = srcH * srcW;
-    int[] m = maxed;
-    for (int p = 0; p < n; p++) {
-      m[p] = Math.max(a[aOff + p] & 0xff, b[bOff + p] & 0xff);
-    }
-    int[] t = rowPass;
     int w = srcW;
+    int[] m = maxed;
+    int[] t = rowPass;
+    // Rows pass with the max fused in: each source row is max-pooled once (into m) the first time
+    // an output row needs it; rows shared by two output rows are reused from m.
+    int done = -1;
     for (int i = 0; i < dstH; i++) {
+      int first = rowStart[i];
+      int lastNeeded = first;
+      for (int k = 0; k < rowTaps; k++) {
+        if (rowWeights[i * rowTaps + k] != 0) {
+          lastNeeded = first + k;
+        }
+      }
+      for (int r = Math.max(done + 1, first); r <= lastNeeded; r++) {
+        int so = r * w;
+        for (int c = 0; c < w; c++) {
+          int x = a[aOff + so + c] & 0xff;
+          int y = b[bOff + so + c] & 0xff;
+          m[so + c] = x > y ? x : y;
+        }
+      }
+      done = Math.max(done, lastNeeded);
       int out = i * w;
-      int r0 = rowStart[i] * w;
-      // First tap assigns, later taps accumulate: simple loops the JIT can vectorise.
+      int r0 = first * w;
       int w0 = rowWeights[i * rowTaps];
       for (int c = 0; c < w; c++) {
         t[out + c] = w0 * m[r0 + c];
@@ -116,7 +130,26 @@ public final class AreaResize {
         }
       }
     }
+    columns(t, dst, dstOff);
+  }
+
+  private void columns(int[] t, byte[] dst, int dstOff) {
     final int half = ONE * ONE / 2;
+    int w = srcW;
+    if (colTaps == 3) {
+      for (int i = 0; i < dstH; i++) {
+        int row = i * w;
+        int o = dstOff + i * dstW;
+        for (int j = 0; j < dstW; j++) {
+          int base = row + colStart[j];
+          int wb = j * 3;
+          int acc = half + colWeights[wb] * t[base] + colWeights[wb + 1] * t[base + 1]
+              + colWeights[wb + 2] * t[base + 2];
+          dst[o + j] = (byte) (acc >>> 16);
+        }
+      }
+      return;
+    }
     for (int i = 0; i < dstH; i++) {
       int row = i * w;
       int o = dstOff + i * dstW;
