@@ -1,6 +1,7 @@
 package dev.ample.cli;
 
 import com.typesafe.config.Config;
+import dev.ample.cli.config.EnvSettings;
 import dev.ample.cli.config.ExperimentConfigs;
 import dev.ample.cli.config.OptimizerSettings;
 import java.nio.file.Path;
@@ -33,6 +34,7 @@ public final class ConfigCommand implements Runnable {
   public void run() {
     Config resolved = ExperimentConfigs.load(file, overrides);
     OptimizerSettings.from(resolved);
+    EnvSettings.from(resolved);
     System.out.println(ExperimentConfigs.render(resolved.getConfig("ample").atKey("ample")));
   }
 }

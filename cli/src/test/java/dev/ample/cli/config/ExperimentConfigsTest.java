@@ -89,6 +89,32 @@ class ExperimentConfigsTest {
     assertTrue(text.contains("eve"), text);
   }
 
+  @Test
+  void envSectionParsesWithPresetOverrides() {
+    Config c = ExperimentConfigs.load(null, List.of("env.id=PongNoFrameskip-v4", "env.num-envs=4",
+        "env.preset=v5", "env.atari.noop-max=30", "env.rom-dir=/tmp/roms"));
+    dev.ample.envs.EnvConfig env = EnvSettings.from(c);
+    assertEquals("PongNoFrameskip-v4", env.id());
+    assertEquals(4, env.numEnvs());
+    assertEquals(0.25f, env.atari().stickyActionProbability());
+    assertEquals(30, env.atari().noopMax());
+    assertEquals(Path.of("/tmp/roms"), env.romDir());
+    assertEquals("catch", EnvSettings.from(ExperimentConfigs.load(null, List.of())).id());
+  }
+
+  @Test
+  void envSectionRejectsMisspeltKeysAndBadValues() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> EnvSettings.from(ExperimentConfigs.load(null, List.of("env.atari.noopmax=30"))));
+    assertTrue(e.getMessage().contains("env.atari.noopmax") && e.getMessage().contains("noop-max"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> EnvSettings.from(ExperimentConfigs.load(null, List.of("env.backend=docker"))));
+    assertTrue(e.getMessage().contains("docker") && e.getMessage().contains("gymnasium"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> EnvSettings.from(ExperimentConfigs.load(null, List.of("env.num-envs=lots"))));
+    assertTrue(e.getMessage().contains("num-envs"), e.getMessage());
+  }
+
   private Path write(String text) throws IOException {
     Path f = dir.resolve("exp.conf");
     Files.writeString(f, text);

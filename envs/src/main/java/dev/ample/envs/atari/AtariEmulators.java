@@ -44,6 +44,12 @@ public interface AtariEmulators extends AutoCloseable {
    */
   FrameStep act(int[] envIds, int[] actions, int repeat);
 
+  /**
+   * Grayscale screens of the listed emulators as they are now ({@code H*W} bytes per emulator,
+   * row major, emulators concatenated). Used for the first observation after {@link #reset}.
+   */
+  byte[] screens(int[] envIds);
+
   /** Lives left in each listed emulator's game (0 where the game has no lives). */
   int[] lives(int[] envIds);
 

@@ -186,6 +186,26 @@ public final class GymnasiumAtariEmulators implements AtariEmulators {
     }
   }
 
+  @Override
+  public byte[] screens(int[] envIds) {
+    try {
+      return checkedScreens(envIds);
+    } catch (GymnasiumWorkerException e) {
+      restartOrThrow(e);
+      return checkedScreens(envIds);
+    }
+  }
+
+  private byte[] checkedScreens(int[] envIds) {
+    byte[] screens = worker.call("screens", w -> w.screens(WireFormat.int32s(envIds)));
+    int expected = envIds.length * screenHeight() * screenWidth();
+    if (screens.length != expected) {
+      throw new IllegalStateException(
+          "Gymnasium worker sent " + screens.length + " screen bytes, expected " + expected);
+    }
+    return screens;
+  }
+
   private void restartOrThrow(GymnasiumWorkerException e) {
     if (!e.workerLost()
         || settings.onFailure() == FailurePolicy.FAIL

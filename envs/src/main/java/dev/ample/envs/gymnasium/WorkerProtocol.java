@@ -23,6 +23,9 @@ public interface WorkerProtocol {
   /** Lives left (int32 each) of the listed emulators. */
   byte[] lives(byte[] envIds);
 
+  /** Current grayscale screens (H*W bytes each) of the listed ALE emulators. */
+  byte[] screens(byte[] envIds);
+
   /** Returns its argument: the bridge's round trip without any env work (for benchmarks). */
   byte[] echo(byte[] payload);
 }

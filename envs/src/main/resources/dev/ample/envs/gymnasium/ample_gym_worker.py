@@ -205,6 +205,12 @@ class AtariWorker:
         return b"".join([rewards.tobytes(), game_over.tobytes(), frames.tobytes(),
                          last.tobytes(), previous.tobytes()])
 
+    def screens(self, env_ids):
+        # ALE's own grayscale screen, the same bytes the native backend reads.
+        env_ids = self.np.frombuffer(env_ids, dtype="<i4")
+        return b"".join(self.envs[int(i)].unwrapped.ale.getScreenGrayscale().tobytes()
+                        for i in env_ids)
+
     def lives(self, env_ids):
         env_ids = self.np.frombuffer(env_ids, dtype="<i4")
         return self.np.array([self.envs[int(i)].unwrapped.ale.lives() for i in env_ids],
@@ -267,6 +273,10 @@ class Worker:
     def lives(self, env_ids):
         self.faults.tick()
         return self.impl.lives(env_ids)
+
+    def screens(self, env_ids):
+        self.faults.tick()
+        return self.impl.screens(env_ids)
 
     def echo(self, payload):
         return payload

@@ -1,0 +1,307 @@
+package dev.ample.envs.atari.ale;
+
+import dev.ample.envs.atari.AtariEmulators;
+import dev.ample.envs.atari.AtariSettings;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.bytedeco.ale.ALEInterface;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.IntPointer;
+
+/**
+ * N native ALE 0.7.3 emulators in the JVM ({@code org.bytedeco:ale}), one {@link ALEInterface}
+ * each. Only emulation and grayscale screen fetches happen here; all preprocessing is in {@link
+ * dev.ample.envs.atari.AtariVectorEnv}.
+ *
+ * <p>Watchdog: every native call runs on one dedicated daemon thread and the caller waits at most
+ * {@code timeout}. A cartridge that never ends a frame (no VSYNC) makes ALE spin forever inside
+ * native code; the caller then gets a clear {@link IllegalStateException} instead of a hang (the
+ * stuck thread cannot be stopped; these emulators are unusable afterwards).
+ *
+ * <p>Seeding: {@link #reset} reseeds the emulator's random generator (sticky actions) with the
+ * given seed before starting a new game, without reloading the ROM.
+ */
+public final class AleEmulators implements AtariEmulators {
+  /** Default limit for one call (a step of all emulators, or loading the ROMs). */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+  private final RomResolver.Rom rom;
+  private final Duration timeout;
+  private final ExecutorService worker;
+  private final ALEInterface[] ales;
+  private final BytePointer[] lastBuf;
+  private final BytePointer[] prevBuf;
+  private int[] actionSet;
+  private int height;
+  private int width;
+  private volatile boolean broken;
+  private boolean closed;
+
+  /** Loads {@code numEnvs} emulators of a validated ROM (see {@link RomResolver}). */
+  public AleEmulators(RomResolver.Rom rom, int numEnvs, AtariSettings settings) {
+    this(rom, numEnvs, settings, DEFAULT_TIMEOUT);
+  }
+
+  public AleEmulators(
+      RomResolver.Rom rom, int numEnvs, AtariSettings settings, Duration timeout) {
+    if (numEnvs < 1) {
+      throw new IllegalArgumentException("numEnvs must be >= 1, got " + numEnvs);
+    }
+    this.rom = rom;
+    this.timeout = timeout;
+    worker =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "ale-emulators");
+              t.setDaemon(true);
+              return t;
+            });
+    ales = new ALEInterface[numEnvs];
+    lastBuf = new BytePointer[numEnvs];
+    prevBuf = new BytePointer[numEnvs];
+    try {
+      call(
+          () -> {
+            load(settings);
+            return null;
+          },
+          "load " + rom.path() + " and emulate its first frames");
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  private void load(AtariSettings settings) {
+    for (int i = 0; i < ales.length; i++) {
+      ALEInterface ale = new ALEInterface();
+      ales[i] = ale;
+      ale.setInt("random_seed", 0);
+      ale.setFloat("repeat_action_probability", settings.stickyActionProbability());
+      // The time limit is applied in Java so that every backend agrees on it.
+      ale.setInt("max_num_frames_per_episode", 0);
+      ale.setInt("frame_skip", 1);
+      ale.loadROM(rom.path().toString());
+      if (settings.mode() >= 0) {
+        int[] modes = ints(ale.getAvailableModes());
+        if (Arrays.stream(modes).noneMatch(m -> m == settings.mode())) {
+          throw new IllegalArgumentException(
+              "mode " + settings.mode() + " is not a mode of " + rom.game() + "; available: "
+                  + Arrays.toString(modes));
+        }
+        ale.setMode(settings.mode());
+      }
+      if (settings.difficulty() >= 0) {
+        int[] ds = ints(ale.getAvailableDifficulties());
+        if (Arrays.stream(ds).noneMatch(d -> d == settings.difficulty())) {
+          throw new IllegalArgumentException(
+              "difficulty " + settings.difficulty() + " is not a difficulty of " + rom.game()
+                  + "; available: " + Arrays.toString(ds));
+        }
+        ale.setDifficulty(settings.difficulty());
+      }
+      ale.reset_game();
+      if (i == 0) {
+        actionSet =
+            ints(settings.fullActionSpace() ? ale.getLegalActionSet() : ale.getMinimalActionSet());
+        height = (int) ale.getScreen().height();
+        width = (int) ale.getScreen().width();
+      }
+      lastBuf[i] = new BytePointer((long) height * width);
+      prevBuf[i] = new BytePointer((long) height * width);
+    }
+  }
+
+  private static int[] ints(IntPointer p) {
+    int[] out = new int[(int) p.limit()];
+    p.get(out);
+    return out;
+  }
+
+  /** The validated ROM these emulators run. */
+  public RomResolver.Rom rom() {
+    return rom;
+  }
+
+  @Override
+  public int numEnvs() {
+    return ales.length;
+  }
+
+  @Override
+  public int screenHeight() {
+    return height;
+  }
+
+  @Override
+  public int screenWidth() {
+    return width;
+  }
+
+  @Override
+  public int[] actionSet() {
+    return actionSet.clone();
+  }
+
+  @Override
+  public void reset(int[] envIds, long[] seeds) {
+    call(
+        () -> {
+          for (int k = 0; k < envIds.length; k++) {
+            ALEInterface ale = ales[envIds[k]];
+            ale.environment().getEnvironmentRNG().seed(seed32(seeds[k]));
+            ale.reset_game();
+          }
+          return null;
+        },
+        "reset");
+  }
+
+  /** Folds a 64-bit seed into ALE's 32-bit one (SplitMix64 finaliser, so nearby seeds differ). */
+  static int seed32(long seed) {
+    long z = seed + 0x9E3779B97F4A7C15L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return (int) (z ^ (z >>> 31));
+  }
+
+  @Override
+  public FrameStep act(int[] envIds, int[] actions, int repeat) {
+    if (repeat < 1) {
+      throw new IllegalArgumentException("repeat must be >= 1, got " + repeat);
+    }
+    return call(() -> actNow(envIds, actions, repeat), "step");
+  }
+
+  private FrameStep actNow(int[] envIds, int[] actions, int repeat) {
+    int m = envIds.length;
+    int size = height * width;
+    float[] rewards = new float[m];
+    boolean[] over = new boolean[m];
+    int[] emulated = new int[m];
+    byte[] last = new byte[m * size];
+    byte[] previous = new byte[m * size];
+    for (int k = 0; k < m; k++) {
+      int i = envIds[k];
+      ALEInterface ale = ales[i];
+      int aleAction = actionSet[actions[k]];
+      int reward = 0;
+      int f = 0;
+      boolean gameOver = false;
+      while (f < repeat) {
+        reward += ale.act(aleAction);
+        f++;
+        gameOver = ale.game_over();
+        if (gameOver) {
+          break;
+        }
+        if (f == repeat - 1) {
+          ale.getScreenGrayscale(prevBuf[i]);
+        }
+      }
+      ale.getScreenGrayscale(lastBuf[i]);
+      lastBuf[i].get(last, k * size, size);
+      // When the game ended before the frame before last was fetched, both screens are the last.
+      BytePointer prev = f >= 2 && (f == repeat) ? prevBuf[i] : lastBuf[i];
+      prev.get(previous, k * size, size);
+      rewards[k] = reward;
+      over[k] = gameOver;
+      emulated[k] = f;
+    }
+    return new FrameStep(rewards, over, emulated, last, previous);
+  }
+
+  @Override
+  public byte[] screens(int[] envIds) {
+    return call(
+        () -> {
+          int size = height * width;
+          byte[] out = new byte[envIds.length * size];
+          for (int k = 0; k < envIds.length; k++) {
+            int i = envIds[k];
+            ales[i].getScreenGrayscale(lastBuf[i]);
+            lastBuf[i].get(out, k * size, size);
+          }
+          return out;
+        },
+        "screens");
+  }
+
+  @Override
+  public int[] lives(int[] envIds) {
+    return call(
+        () -> {
+          int[] out = new int[envIds.length];
+          for (int k = 0; k < envIds.length; k++) {
+            out[k] = ales[envIds[k]].lives();
+          }
+          return out;
+        },
+        "lives");
+  }
+
+  /** Runs {@code task} on the emulator thread, waiting at most the timeout. */
+  private <T> T call(Callable<T> task, String what) {
+    if (closed) {
+      throw new IllegalStateException("ALE emulators are closed");
+    }
+    if (broken) {
+      throw new IllegalStateException(
+          "ALE emulators for " + rom.path() + " are stuck after an earlier timeout; create new ones");
+    }
+    Future<T> future = worker.submit(task);
+    try {
+      return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      broken = true;
+      throw new IllegalStateException(
+          "ALE did not finish '" + what + "' within " + timeout.toSeconds() + " s: " + rom.path()
+              + " does not behave like a working Atari 2600 game (it never ends a frame);"
+              + " use an original ROM of " + rom.game());
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException("ALE failed during '" + what + "': " + cause, cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while ALE was running '" + what + "'", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (broken) {
+      // The emulator thread is stuck in native code; freeing its memory would crash the JVM.
+      worker.shutdownNow();
+      return;
+    }
+    worker.shutdown();
+    try {
+      worker.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (int i = 0; i < ales.length; i++) {
+      if (ales[i] != null) {
+        ales[i].close();
+      }
+      if (lastBuf[i] != null) {
+        lastBuf[i].close();
+        prevBuf[i].close();
+      }
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package dev.ample.envs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EnvsTest {
+  @TempDir Path dir;
+
+  @Test
+  void builtInIds() {
+    try (VectorEnv env = Envs.create(EnvConfig.of("cartpole", 4))) {
+      assertEquals(2, env.numActions());
+      assertEquals(16, env.reset(0).observations().floats().length);
+    }
+    try (VectorEnv env = Envs.create(EnvConfig.of("Catch", 2))) {
+      assertEquals(3, env.numActions());
+    }
+  }
+
+  @Test
+  void unknownIdIsOneLineListingWhatIsKnown() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Envs.create(EnvConfig.of("pongg", 1)));
+    assertTrue(e.getMessage().startsWith("unknown env id 'pongg'; known: cartpole, catch"),
+        e.getMessage());
+  }
+
+  @Test
+  void missingRomIsAClearError() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Envs.create(EnvConfig.of("pong", 1).withRomDir(dir)));
+    assertTrue(e.getMessage().contains("no ROM for 'pong'"), e.getMessage());
+  }
+
+  @Test
+  void backendMismatch() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Envs.create(EnvConfig.of("cartpole", 1).withBackend(EnvConfig.Backend.ALE)));
+    assertThrows(
+        IllegalArgumentException.class, () -> EnvConfig.Backend.parse("native"));
+  }
+}
