@@ -115,6 +115,21 @@ class ExperimentConfigsTest {
     assertTrue(e.getMessage().contains("num-envs"), e.getMessage());
   }
 
+  /** Every shipped experiment file must load and validate (the test runs in cli/). */
+  @Test
+  void shippedConfigsValidate() throws IOException {
+    List<Path> files;
+    try (var stream = Files.list(Path.of("..", "configs"))) {
+      files = stream.filter(f -> f.toString().endsWith(".conf")).toList();
+    }
+    assertTrue(files.size() >= 2, "configs/ has the Pong protocol files");
+    for (Path f : files) {
+      Config c = ExperimentConfigs.load(f, List.of());
+      OptimizerSettings.from(c);
+      EnvSettings.from(c);
+    }
+  }
+
   private Path write(String text) throws IOException {
     Path f = dir.resolve("exp.conf");
     Files.writeString(f, text);
