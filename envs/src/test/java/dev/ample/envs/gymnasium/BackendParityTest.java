@@ -1,0 +1,61 @@
+package dev.ample.envs.gymnasium;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.ample.envs.StepResult;
+import dev.ample.envs.VectorEnv;
+import dev.ample.envs.atari.AtariSettings;
+import dev.ample.envs.atari.AtariVectorEnv;
+import dev.ample.envs.atari.ale.AleEmulators;
+import dev.ample.envs.atari.ale.RomResolver;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The native ALE backend and the Gymnasium backend give identical preprocessed observations,
+ * rewards and episode flags for the same seed and action sequence under the {@code v4} preset.
+ * Runs only when both are available: {@code ALE_ROM_DIR} holding {@code pong.bin}, and a Python
+ * with py4j, gymnasium and ale-py ({@code AMPLE_TEST_PYTHONPATH} or {@code AMPLE_PYTHON}).
+ */
+class BackendParityTest {
+
+  @Test
+  void nativeAndGymnasiumPongAgreeUnderV4() {
+    String dir = System.getenv(RomResolver.ROM_DIR_VARIABLE);
+    boolean rom = dir != null && Files.isRegularFile(Path.of(dir, "pong.bin"));
+    if (!rom) {
+      System.err.println("BackendParityTest skipped: set ALE_ROM_DIR to a folder with pong.bin");
+    }
+    assumeTrue(rom, "ALE_ROM_DIR has no pong.bin");
+    assumeTrue(TestPython.missing(true).isEmpty(), "py4j + gymnasium + ale-py not importable");
+
+    AtariSettings v4 = AtariSettings.v4();
+    int n = 2;
+    RomResolver.Rom pong = RomResolver.resolve("pong", Path.of(dir));
+    try (VectorEnv nativeEnv = new AtariVectorEnv(new AleEmulators(pong, n, v4), v4);
+        VectorEnv gymEnv = new AtariVectorEnv(
+            GymnasiumAtariEmulators.create(TestPython.settings(), "ALE/Pong-v5", n,
+                v4.stickyActionProbability(), v4.fullActionSpace()), v4)) {
+      StepResult a = nativeEnv.reset(7);
+      StepResult b = gymEnv.reset(7);
+      assertArrayEquals(a.observations().bytes(), b.observations().bytes(), "reset observations");
+      SplittableRandom rng = new SplittableRandom(11);
+      int[] actions = new int[n];
+      for (int step = 0; step < 400; step++) {
+        for (int i = 0; i < n; i++) {
+          actions[i] = rng.nextInt(nativeEnv.numActions());
+        }
+        a = nativeEnv.step(actions);
+        b = gymEnv.step(actions);
+        String at = "step " + step;
+        assertArrayEquals(a.observations().bytes(), b.observations().bytes(), at + " observations");
+        assertArrayEquals(a.rewards(), b.rewards(), at + " rewards");
+        assertArrayEquals(a.terminated(), b.terminated(), at + " terminated");
+        assertArrayEquals(a.truncated(), b.truncated(), at + " truncated");
+      }
+    }
+  }
+}
