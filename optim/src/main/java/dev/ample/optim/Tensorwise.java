@@ -23,28 +23,37 @@ import java.util.Set;
  *
  * @param <S> the stage's state record
  */
-abstract class Tensorwise<S extends OptimizerState> implements Optimizer {
+abstract class Tensorwise<S extends SlotState> implements Optimizer {
+
+  /** Builds a stage's state record from a step count and slots ({@code slots.get(k)} lists slot k). */
+  @FunctionalInterface
+  interface StateFactory<S> {
+    S state(long count, List<List<NDArray>> slots);
+  }
 
   private final String name;
   private final Set<Statistic> required;
   private final Class<S> stateType;
+  private final int slotCount;
+  private final StateFactory<S> factory;
 
-  Tensorwise(String name, Set<Statistic> required, Class<S> stateType) {
+  /**
+   * @param slotCount how many slot arrays the stage keeps per parameter tensor; {@link
+   *     SlotState#slots()} may list more (e.g. empty unused ones), only the first are used
+   * @param factory the state record for a step count and slots
+   */
+  Tensorwise(
+      String name,
+      Set<Statistic> required,
+      Class<S> stateType,
+      int slotCount,
+      StateFactory<S> factory) {
     this.name = name;
     this.required = Set.copyOf(required);
     this.stateType = stateType;
+    this.slotCount = slotCount;
+    this.factory = factory;
   }
-
-  /** How many slot arrays the stage keeps per parameter tensor. */
-  abstract int slotCount();
-
-  /** The state record for a step count and slots ({@code slots.get(k)} lists slot k per tensor). */
-  abstract S state(long count, List<List<NDArray>> slots);
-
-  abstract long count(S state);
-
-  /** The slots of a state, in the order {@link #state} takes them. */
-  abstract List<List<NDArray>> slots(S state);
 
   /**
    * The arithmetic of one tensor at step {@code t} (starting at 1).
@@ -76,14 +85,14 @@ abstract class Tensorwise<S extends OptimizerState> implements Optimizer {
   @Override
   public OptimizerState init(List<NDArray> params) {
     List<List<NDArray>> slots = new ArrayList<>();
-    for (int k = 0; k < slotCount(); k++) {
+    for (int k = 0; k < slotCount; k++) {
       List<NDArray> slot = new ArrayList<>(params.size());
       for (NDArray p : params) {
         slot.add(initSlot(k, p));
       }
       slots.add(Collections.unmodifiableList(slot));
     }
-    return state(0, slots);
+    return factory.state(0, slots);
   }
 
   @Override
@@ -98,10 +107,10 @@ abstract class Tensorwise<S extends OptimizerState> implements Optimizer {
           name + ": " + stats.size() + " gradient tensors for " + params.size() + " parameters");
     }
     S s = stateType.cast(state);
-    long t = count(s) + 1;
-    List<List<NDArray>> old = slots(s);
+    long t = s.count() + 1;
     int n = params.size();
-    int k = slotCount();
+    int k = slotCount;
+    List<List<NDArray>> old = s.slots().subList(0, k);
     List<NDArray> updates = new ArrayList<>(n);
     List<List<NDArray>> next = new ArrayList<>(k);
     for (int j = 0; j < k; j++) {
@@ -129,7 +138,7 @@ abstract class Tensorwise<S extends OptimizerState> implements Optimizer {
     }
     List<List<NDArray>> frozen = new ArrayList<>(k);
     next.forEach(slot -> frozen.add(Collections.unmodifiableList(slot)));
-    return new Step(Collections.unmodifiableList(updates), state(t, frozen), learningRate(t));
+    return new Step(Collections.unmodifiableList(updates), factory.state(t, frozen), learningRate(t));
   }
 
   /** Copies any output that aliases an input or another output, so every output is owned once. */

@@ -23,85 +23,87 @@ public final class Transforms {
   // ---------------------------------------------------------------- state records
 
   /** State of stateless stages: only the step count. */
-  public record CountState(long count) implements OptimizerState {}
+  public record CountState(long count) implements SlotState {
+    @Override
+    public List<List<NDArray>> slots() {
+      return List.of();
+    }
+  }
 
   /** A step count and one trace (momentum buffer) per tensor. */
-  public record TraceState(long count, List<NDArray> trace) implements OptimizerState {}
+  public record TraceState(long count, List<NDArray> trace) implements SlotState {
+    @Override
+    public List<List<NDArray>> slots() {
+      return List.of(trace);
+    }
+  }
 
   /** AdaGrad: the running sum of squared gradients. */
-  public record AdaGradState(long count, List<NDArray> sumOfSquares) implements OptimizerState {}
+  public record AdaGradState(long count, List<NDArray> sumOfSquares) implements SlotState {
+    @Override
+    public List<List<NDArray>> slots() {
+      return List.of(sumOfSquares);
+    }
+  }
 
   /** AdaDelta: running averages of squared gradients and of squared steps. */
   public record AdaDeltaState(long count, List<NDArray> squaredGrads, List<NDArray> squaredSteps)
-      implements OptimizerState {}
+      implements SlotState {
+    @Override
+    public List<List<NDArray>> slots() {
+      return List.of(squaredGrads, squaredSteps);
+    }
+  }
 
   /** RMSProp: running average of squared gradients and (centered only, else empty) of gradients. */
   public record RmsState(long count, List<NDArray> nu, List<NDArray> meanGrad)
-      implements OptimizerState {}
+      implements SlotState {
+    /** Both lists; an uncentered stage uses only the first. */
+    @Override
+    public List<List<NDArray>> slots() {
+      return List.of(nu, meanGrad);
+    }
+  }
 
   /** Adam-family moments: first moment {@code mu} and second moment {@code nu} EMAs. */
   public record MomentsState(long count, List<NDArray> mu, List<NDArray> nu)
-      implements OptimizerState {}
+      implements SlotState {
+    @Override
+    public List<List<NDArray>> slots() {
+      return List.of(mu, nu);
+    }
+  }
 
   /** AMSGrad: Adam moments plus the running maximum of {@code nu}. */
   public record AmsGradState(long count, List<NDArray> mu, List<NDArray> nu, List<NDArray> nuMax)
-      implements OptimizerState {}
+      implements SlotState {
+    @Override
+    public List<List<NDArray>> slots() {
+      return List.of(mu, nu, nuMax);
+    }
+  }
 
   /** AdaMax: first moment and the exponentially weighted infinity norm. */
   public record AdaMaxState(long count, List<NDArray> mu, List<NDArray> infNorm)
-      implements OptimizerState {}
+      implements SlotState {
+    @Override
+    public List<List<NDArray>> slots() {
+      return List.of(mu, infNorm);
+    }
+  }
 
   // ---------------------------------------------------------------- bases
 
   private abstract static class Stateless extends Tensorwise<CountState> {
     Stateless(String name, Set<Statistic> required) {
-      super(name, required, CountState.class);
-    }
-
-    @Override
-    int slotCount() {
-      return 0;
-    }
-
-    @Override
-    CountState state(long count, List<List<NDArray>> slots) {
-      return new CountState(count);
-    }
-
-    @Override
-    long count(CountState s) {
-      return s.count();
-    }
-
-    @Override
-    List<List<NDArray>> slots(CountState s) {
-      return List.of();
+      super(name, required, CountState.class, 0, (count, slots) -> new CountState(count));
     }
   }
 
   private abstract static class Moments extends Tensorwise<MomentsState> {
     Moments(String name, Set<Statistic> required) {
-      super(name, required, MomentsState.class);
-    }
-
-    @Override
-    int slotCount() {
-      return 2;
-    }
-
-    @Override
-    MomentsState state(long count, List<List<NDArray>> slots) {
-      return new MomentsState(count, slots.get(0), slots.get(1));
-    }
-
-    @Override
-    long count(MomentsState s) {
-      return s.count();
-    }
-
-    @Override
-    List<List<NDArray>> slots(MomentsState s) {
-      return List.of(s.mu(), s.nu());
+      super(name, required, MomentsState.class, 2,
+          (count, slots) -> new MomentsState(count, slots.get(0), slots.get(1)));
     }
   }
 
@@ -160,27 +162,8 @@ public final class Transforms {
 
   /** Momentum trace in one of its {@link TraceForm forms}. */
   public static Optimizer trace(double beta, TraceForm form) {
-    return new Tensorwise<>("trace_" + form.name().toLowerCase(), MEAN, TraceState.class) {
-      @Override
-      int slotCount() {
-        return 1;
-      }
-
-      @Override
-      TraceState state(long count, List<List<NDArray>> slots) {
-        return new TraceState(count, slots.get(0));
-      }
-
-      @Override
-      long count(TraceState s) {
-        return s.count();
-      }
-
-      @Override
-      List<List<NDArray>> slots(TraceState s) {
-        return List.of(s.trace());
-      }
-
+    return new Tensorwise<>("trace_" + form.name().toLowerCase(), MEAN, TraceState.class, 1,
+        (count, slots) -> new TraceState(count, slots.get(0))) {
       @Override
       NDArray[] step(TensorStats g, NDArray p, NDArray[] slots, long t, int batchSize) {
         NDArray mu = g.mean();
@@ -207,30 +190,11 @@ public final class Transforms {
    * eps)}; {@code G} starts at {@code initialAccumulator}.
    */
   public static Optimizer scaleByAdaGrad(double eps, double initialAccumulator) {
-    return new Tensorwise<>("scale_by_adagrad", MEAN, AdaGradState.class) {
-      @Override
-      int slotCount() {
-        return 1;
-      }
-
+    return new Tensorwise<>("scale_by_adagrad", MEAN, AdaGradState.class, 1,
+        (count, slots) -> new AdaGradState(count, slots.get(0))) {
       @Override
       NDArray initSlot(int k, NDArray param) {
         return param.zerosLike().addi(initialAccumulator);
-      }
-
-      @Override
-      AdaGradState state(long count, List<List<NDArray>> slots) {
-        return new AdaGradState(count, slots.get(0));
-      }
-
-      @Override
-      long count(AdaGradState s) {
-        return s.count();
-      }
-
-      @Override
-      List<List<NDArray>> slots(AdaGradState s) {
-        return List.of(s.sumOfSquares());
       }
 
       @Override
@@ -248,27 +212,8 @@ public final class Transforms {
    * {@code d} (PyTorch then scales by lr, default 1).
    */
   public static Optimizer scaleByAdaDelta(double rho, double eps) {
-    return new Tensorwise<>("scale_by_adadelta", MEAN, AdaDeltaState.class) {
-      @Override
-      int slotCount() {
-        return 2;
-      }
-
-      @Override
-      AdaDeltaState state(long count, List<List<NDArray>> slots) {
-        return new AdaDeltaState(count, slots.get(0), slots.get(1));
-      }
-
-      @Override
-      long count(AdaDeltaState s) {
-        return s.count();
-      }
-
-      @Override
-      List<List<NDArray>> slots(AdaDeltaState s) {
-        return List.of(s.squaredGrads(), s.squaredSteps());
-      }
-
+    return new Tensorwise<>("scale_by_adadelta", MEAN, AdaDeltaState.class, 2,
+        (count, slots) -> new AdaDeltaState(count, slots.get(0), slots.get(1))) {
       @Override
       NDArray[] step(TensorStats g, NDArray p, NDArray[] slots, long t, int batchSize) {
         NDArray mu = g.mean();
@@ -286,27 +231,9 @@ public final class Transforms {
    * {@code sqrt(nu - m^2) + eps}.
    */
   public static Optimizer scaleByRms(double decay, double eps, boolean centered) {
-    return new Tensorwise<>(centered ? "scale_by_rms_centered" : "scale_by_rms", MEAN, RmsState.class) {
-      @Override
-      int slotCount() {
-        return centered ? 2 : 1;
-      }
-
-      @Override
-      RmsState state(long count, List<List<NDArray>> slots) {
-        return new RmsState(count, slots.get(0), centered ? slots.get(1) : List.of());
-      }
-
-      @Override
-      long count(RmsState s) {
-        return s.count();
-      }
-
-      @Override
-      List<List<NDArray>> slots(RmsState s) {
-        return centered ? List.of(s.nu(), s.meanGrad()) : List.of(s.nu());
-      }
-
+    String name = centered ? "scale_by_rms_centered" : "scale_by_rms";
+    return new Tensorwise<>(name, MEAN, RmsState.class, centered ? 2 : 1,
+        (count, slots) -> new RmsState(count, slots.get(0), centered ? slots.get(1) : List.of())) {
       @Override
       NDArray[] step(TensorStats g, NDArray p, NDArray[] slots, long t, int batchSize) {
         NDArray mu = g.mean();
@@ -374,27 +301,8 @@ public final class Transforms {
    * output {@code (m/bc1) / (sqrt(vmax/bc2 + epsRoot) + eps)}.
    */
   public static Optimizer scaleByAmsGrad(double b1, double b2, double eps, double epsRoot) {
-    return new Tensorwise<>("scale_by_amsgrad", MEAN, AmsGradState.class) {
-      @Override
-      int slotCount() {
-        return 3;
-      }
-
-      @Override
-      AmsGradState state(long count, List<List<NDArray>> slots) {
-        return new AmsGradState(count, slots.get(0), slots.get(1), slots.get(2));
-      }
-
-      @Override
-      long count(AmsGradState s) {
-        return s.count();
-      }
-
-      @Override
-      List<List<NDArray>> slots(AmsGradState s) {
-        return List.of(s.mu(), s.nu(), s.nuMax());
-      }
-
+    return new Tensorwise<>("scale_by_amsgrad", MEAN, AmsGradState.class, 3,
+        (count, slots) -> new AmsGradState(count, slots.get(0), slots.get(1), slots.get(2))) {
       @Override
       NDArray[] step(TensorStats g, NDArray p, NDArray[] slots, long t, int batchSize) {
         NDArray mu = g.mean();
@@ -458,27 +366,8 @@ public final class Transforms {
    * |mu|)}; output {@code (m/bc1)/(u + eps)}.
    */
   public static Optimizer scaleByAdaMax(double b1, double b2, double eps) {
-    return new Tensorwise<>("scale_by_adamax", MEAN, AdaMaxState.class) {
-      @Override
-      int slotCount() {
-        return 2;
-      }
-
-      @Override
-      AdaMaxState state(long count, List<List<NDArray>> slots) {
-        return new AdaMaxState(count, slots.get(0), slots.get(1));
-      }
-
-      @Override
-      long count(AdaMaxState s) {
-        return s.count();
-      }
-
-      @Override
-      List<List<NDArray>> slots(AdaMaxState s) {
-        return List.of(s.mu(), s.infNorm());
-      }
-
+    return new Tensorwise<>("scale_by_adamax", MEAN, AdaMaxState.class, 2,
+        (count, slots) -> new AdaMaxState(count, slots.get(0), slots.get(1))) {
       @Override
       NDArray[] step(TensorStats g, NDArray p, NDArray[] slots, long t, int batchSize) {
         NDArray mu = g.mean();
@@ -545,27 +434,8 @@ public final class Transforms {
 
   /** SignEMA, the sign placed late: {@code m = b m + (1-b) mu}, output {@code sign(m)}. */
   public static Optimizer scaleBySignEma(double beta) {
-    return new Tensorwise<>("scale_by_sign_ema", MEAN, TraceState.class) {
-      @Override
-      int slotCount() {
-        return 1;
-      }
-
-      @Override
-      TraceState state(long count, List<List<NDArray>> slots) {
-        return new TraceState(count, slots.get(0));
-      }
-
-      @Override
-      long count(TraceState s) {
-        return s.count();
-      }
-
-      @Override
-      List<List<NDArray>> slots(TraceState s) {
-        return List.of(s.trace());
-      }
-
+    return new Tensorwise<>("scale_by_sign_ema", MEAN, TraceState.class, 1,
+        (count, slots) -> new TraceState(count, slots.get(0))) {
       @Override
       NDArray[] step(TensorStats g, NDArray p, NDArray[] slots, long t, int batchSize) {
         NDArray m = ema(slots[0], g.mean(), beta);
