@@ -207,9 +207,7 @@ public final class GymnasiumAtariEmulators implements AtariEmulators {
   }
 
   private void restartOrThrow(GymnasiumWorkerException e) {
-    if (!e.workerLost()
-        || settings.onFailure() == FailurePolicy.FAIL
-        || restarts >= settings.maxRestarts()) {
+    if (!settings.mayRestartAfter(e, restarts)) {
       close();
       throw e;
     }

@@ -110,4 +110,13 @@ public record GymnasiumSettings(
     return new GymnasiumSettings(
         python, pythonPath, startTimeout, stepTimeout, onFailure, maxRestarts, value);
   }
+
+  /**
+   * Whether a worker failure may be answered by restarting the worker: only a lost worker (crashed
+   * or hung, not an exception inside the env), only under {@link FailurePolicy#RESTART}, and only
+   * while fewer than {@code maxRestarts} restarts have been made.
+   */
+  boolean mayRestartAfter(GymnasiumWorkerException failure, int restartsSoFar) {
+    return failure.workerLost() && onFailure == FailurePolicy.RESTART && restartsSoFar < maxRestarts;
+  }
 }

@@ -5,7 +5,6 @@ import dev.ample.envs.ObservationSpace;
 import dev.ample.envs.Observations;
 import dev.ample.envs.StepResult;
 import dev.ample.envs.VectorEnv;
-import dev.ample.envs.gymnasium.GymnasiumSettings.FailurePolicy;
 import java.util.Arrays;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -184,9 +183,7 @@ public final class GymnasiumVectorEnv implements VectorEnv {
   }
 
   private void restartOrThrow(GymnasiumWorkerException e) {
-    if (!e.workerLost()
-        || settings.onFailure() == FailurePolicy.FAIL
-        || restarts >= settings.maxRestarts()) {
+    if (!settings.mayRestartAfter(e, restarts)) {
       close();
       throw e;
     }
