@@ -198,9 +198,26 @@ public final class AleEmulators implements AtariEmulators {
     if (repeat < 1) {
       throw new IllegalArgumentException("repeat must be >= 1, got " + repeat);
     }
+    int size = height * width;
+    return actInto(
+        envIds, actions, repeat, new byte[envIds.length * size], new byte[envIds.length * size]);
+  }
+
+  @Override
+  public FrameStep actInto(
+      int[] envIds, int[] actions, int repeat, byte[] lastScreens, byte[] previousScreens) {
+    if (repeat < 1) {
+      throw new IllegalArgumentException("repeat must be >= 1, got " + repeat);
+    }
+    int need = envIds.length * height * width;
+    if (lastScreens.length < need || previousScreens.length < need) {
+      throw new IllegalArgumentException(
+          "screen buffers need " + need + " bytes, got " + lastScreens.length + " and "
+              + previousScreens.length);
+    }
     begin("step");
     try {
-      return actNow(envIds, actions, repeat);
+      return actNow(envIds, actions, repeat, lastScreens, previousScreens);
     } finally {
       end();
     }
@@ -249,14 +266,13 @@ public final class AleEmulators implements AtariEmulators {
     }
   }
 
-  private FrameStep actNow(int[] envIds, int[] actions, int repeat) {
+  private FrameStep actNow(
+      int[] envIds, int[] actions, int repeat, byte[] last, byte[] previous) {
     int m = envIds.length;
     int size = height * width;
     float[] rewards = new float[m];
     boolean[] over = new boolean[m];
     int[] emulated = new int[m];
-    byte[] last = new byte[m * size];
-    byte[] previous = new byte[m * size];
     for (int k = 0; k < m; k++) {
       int i = envIds[k];
       ALEInterface ale = ales[i];
