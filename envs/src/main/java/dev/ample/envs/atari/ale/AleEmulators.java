@@ -32,6 +32,9 @@ import org.bytedeco.javacpp.IntPointer;
  * emulators broken, reports the stuck call on standard error, and every later call (from any
  * thread) fails with a clear {@link IllegalStateException}.
  *
+ * <p>Not thread safe: call it from one thread at a time (as {@link
+ * dev.ample.envs.atari.AtariVectorEnv} does).
+ *
  * <p>Seeding: {@link #reset} reseeds the emulator's random generator (sticky actions) with the
  * given seed before starting a new game, without reloading the ROM.
  */
