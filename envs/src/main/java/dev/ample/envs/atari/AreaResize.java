@@ -1,5 +1,9 @@
 package dev.ample.envs.atari;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Resizes a grayscale image by area averaging: each output pixel is the mean of the source area it
  * covers, partially covered source pixels weighted by their covered fraction. This is the
@@ -24,8 +28,20 @@ public final class AreaResize {
   private final int[] rowWeights;
   private final int[] colStart;
   private final int[] colWeights;
-  private final int[] maxed;
+  /** Per output row: its source rows with a nonzero weight (offsets are rows), compacted. */
+  private final int[] rowNzCount;
+  private final int[] rowNzOffset;
+  private final int[] rowNzWeight;
+  /** One row after the rows pass: srcW weighted sums. */
   private final int[] rowPass;
+  /** Whether the 8-pixels-per-long path applies (srcW a multiple of 8). */
+  private final boolean swar;
+  /** Max-pooled source rows, 8 pixels per long (SWAR path). */
+  private final long[] maxedRows;
+  /** One row after the SWAR rows pass: 16-bit sums, even columns then odd columns. */
+  private final byte[] lanes;
+  /** Byte offset in {@link #lanes} of the column each column tap reads. */
+  private final int[] colLane;
 
   public AreaResize(int srcH, int srcW, int dstH, int dstW) {
     if (dstH > srcH || dstW > srcW || dstH < 1 || dstW < 1) {
@@ -44,8 +60,33 @@ public final class AreaResize {
     colWeights = new int[dstW * colTaps];
     weights(srcH, dstH, rowTaps, rowStart, rowWeights);
     weights(srcW, dstW, colTaps, colStart, colWeights);
-    maxed = new int[srcH * srcW];
-    rowPass = new int[dstH * srcW];
+    rowNzCount = new int[dstH];
+    rowNzOffset = new int[dstH * rowTaps];
+    rowNzWeight = new int[dstH * rowTaps];
+    for (int i = 0; i < dstH; i++) {
+      int count = 0;
+      for (int k = 0; k < rowTaps; k++) {
+        int wk = rowWeights[i * rowTaps + k];
+        if (wk != 0) {
+          rowNzOffset[i * rowTaps + count] = rowStart[i] + k;
+          rowNzWeight[i * rowTaps + count] = wk;
+          count++;
+        }
+      }
+      rowNzCount[i] = count;
+    }
+    rowPass = new int[srcW];
+    swar = srcW % 8 == 0;
+    maxedRows = swar ? new long[srcH * (srcW / 8)] : null;
+    lanes = new byte[2 * srcW];
+    colLane = new int[dstW * colTaps];
+    for (int j = 0; j < dstW; j++) {
+      for (int k = 0; k < colTaps; k++) {
+        int c = colStart[j] + k;
+        // Byte offset of column c's 16-bit lane: even columns first, then odd ones.
+        colLane[j * colTaps + k] = (c & 1) * srcW + (c & ~1);
+      }
+    }
   }
 
   /** Source pixels an output pixel can touch along one axis. */
@@ -90,78 +131,177 @@ public final class AreaResize {
 
   /** Resizes the pixel-wise max of {@code a} and {@code b} into {@code dst}. */
   public void maxThenResize(byte[] a, int aOff, byte[] b, int bOff, byte[] dst, int dstOff) {
+    if (swar) {
+      maxThenResizeSwar(a, aOff, b, bOff, dst, dstOff);
+    } else {
+      maxThenResizeScalar(a, aOff, b, bOff, dst, dstOff);
+    }
+  }
+
+  /** The pixel-at-a-time path (any width); the SWAR path must give identical bytes. */
+  void maxThenResizeScalar(byte[] a, int aOff, byte[] b, int bOff, byte[] dst, int dstOff) {
     int w = srcW;
-    int[] m = maxed;
     int[] t = rowPass;
-    // Rows pass with the max fused in: each source row is max-pooled once (into m) the first time
-    // an output row needs it; rows shared by two output rows are reused from m.
-    int done = -1;
+    // One output row at a time: its source rows (only those with a nonzero weight) are max-pooled
+    // and weighted into one srcW-wide int row, which the column pass turns into output pixels
+    // while it is still in L1. Integer sums are exact, so the order does not change the result.
     for (int i = 0; i < dstH; i++) {
-      int first = rowStart[i];
-      int lastNeeded = first;
-      for (int k = 0; k < rowTaps; k++) {
-        if (rowWeights[i * rowTaps + k] != 0) {
-          lastNeeded = first + k;
+      int nz = rowNzCount[i];
+      int base = i * rowTaps;
+      int o0 = rowNzOffset[base] * w;
+      int w0 = rowNzWeight[base];
+      if (nz == 3) {
+        int o1 = rowNzOffset[base + 1] * w;
+        int o2 = rowNzOffset[base + 2] * w;
+        int w1 = rowNzWeight[base + 1];
+        int w2 = rowNzWeight[base + 2];
+        int a0 = aOff + o0;
+        int a1 = aOff + o1;
+        int a2 = aOff + o2;
+        int b0 = bOff + o0;
+        int b1 = bOff + o1;
+        int b2 = bOff + o2;
+        for (int c = 0; c < w; c++) {
+          t[c] =
+              w0 * Math.max(a[a0 + c] & 0xff, b[b0 + c] & 0xff)
+                  + w1 * Math.max(a[a1 + c] & 0xff, b[b1 + c] & 0xff)
+                  + w2 * Math.max(a[a2 + c] & 0xff, b[b2 + c] & 0xff);
+        }
+      } else {
+        int a0 = aOff + o0;
+        int b0 = bOff + o0;
+        for (int c = 0; c < w; c++) {
+          t[c] = w0 * Math.max(a[a0 + c] & 0xff, b[b0 + c] & 0xff);
+        }
+        for (int k = 1; k < nz; k++) {
+          int ok = rowNzOffset[base + k] * w;
+          int wk = rowNzWeight[base + k];
+          int ak = aOff + ok;
+          int bk = bOff + ok;
+          for (int c = 0; c < w; c++) {
+            t[c] += wk * Math.max(a[ak + c] & 0xff, b[bk + c] & 0xff);
+          }
         }
       }
-      for (int r = Math.max(done + 1, first); r <= lastNeeded; r++) {
-        int so = r * w;
-        for (int c = 0; c < w; c++) {
-          int x = a[aOff + so + c] & 0xff;
-          int y = b[bOff + so + c] & 0xff;
-          m[so + c] = x > y ? x : y;
+      columnsOfRow(t, dst, dstOff + i * dstW);
+    }
+  }
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle SHORTS =
+      MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long HIGH = 0x8080808080808080L;
+  private static final long LOW7 = ~HIGH;
+  private static final long EVEN = 0x00FF00FF00FF00FFL;
+
+  /**
+   * The same computation 8 pixels at a time in longs (SIMD within a register): the unsigned
+   * per-byte max of the two frames, then the rows pass in 16-bit lanes (a row's weights sum to 256,
+   * so a weighted sum of bytes is at most 65280 and never carries into the next lane). Even and
+   * odd columns go to separate lanes; the column pass reads them back as 16-bit values.
+   */
+  private void maxThenResizeSwar(byte[] a, int aOff, byte[] b, int bOff, byte[] dst, int dstOff) {
+    int groups = srcW >> 3;
+    long[] m = maxedRows;
+    int done = -1;
+    byte[] t = lanes;
+    int half = srcW;
+    for (int i = 0; i < dstH; i++) {
+      int nz = rowNzCount[i];
+      int base = i * rowTaps;
+      int lastNeeded = rowNzOffset[base + nz - 1];
+      for (int r = Math.max(done + 1, rowNzOffset[base]); r <= lastNeeded; r++) {
+        int ao = aOff + r * srcW;
+        int bo = bOff + r * srcW;
+        int mo = r * groups;
+        for (int g = 0; g < groups; g++) {
+          long x = (long) LONGS.get(a, ao + (g << 3));
+          long y = (long) LONGS.get(b, bo + (g << 3));
+          // Per byte: x >= y (unsigned) in the high bit, widened to a 0x00/0xFF mask.
+          long low = (x | HIGH) - (y & LOW7);
+          long geq = ((x & ~y) | (~(x ^ y) & low)) & HIGH;
+          long mask = (geq >>> 7) * 0xFF;
+          m[mo + g] = (x & mask) | (y & ~mask);
         }
       }
       done = Math.max(done, lastNeeded);
-      int out = i * w;
-      int r0 = first * w;
-      int w0 = rowWeights[i * rowTaps];
-      for (int c = 0; c < w; c++) {
-        t[out + c] = w0 * m[r0 + c];
-      }
-      for (int k = 1; k < rowTaps; k++) {
-        int wk = rowWeights[i * rowTaps + k];
-        if (wk == 0) {
-          continue;
+      int r0 = rowNzOffset[base] * groups;
+      long w0 = rowNzWeight[base];
+      if (nz == 3) {
+        int r1 = rowNzOffset[base + 1] * groups;
+        int r2 = rowNzOffset[base + 2] * groups;
+        long w1 = rowNzWeight[base + 1];
+        long w2 = rowNzWeight[base + 2];
+        for (int g = 0; g < groups; g++) {
+          long p0 = m[r0 + g];
+          long p1 = m[r1 + g];
+          long p2 = m[r2 + g];
+          long ev = w0 * (p0 & EVEN) + w1 * (p1 & EVEN) + w2 * (p2 & EVEN);
+          long od = w0 * ((p0 >>> 8) & EVEN) + w1 * ((p1 >>> 8) & EVEN) + w2 * ((p2 >>> 8) & EVEN);
+          LONGS.set(t, g << 3, ev);
+          LONGS.set(t, half + (g << 3), od);
         }
-        int rk = r0 + k * w;
-        for (int c = 0; c < w; c++) {
-          t[out + c] += wk * m[rk + c];
+      } else {
+        for (int g = 0; g < groups; g++) {
+          long ev = 0;
+          long od = 0;
+          for (int k = 0; k < nz; k++) {
+            long p = m[rowNzOffset[base + k] * groups + g];
+            long wk = rowNzWeight[base + k];
+            ev += wk * (p & EVEN);
+            od += wk * ((p >>> 8) & EVEN);
+          }
+          LONGS.set(t, g << 3, ev);
+          LONGS.set(t, half + (g << 3), od);
         }
       }
-    }
-    columns(t, dst, dstOff);
-  }
-
-  private void columns(int[] t, byte[] dst, int dstOff) {
-    final int half = ONE * ONE / 2;
-    int w = srcW;
-    if (colTaps == 3) {
-      for (int i = 0; i < dstH; i++) {
-        int row = i * w;
-        int o = dstOff + i * dstW;
-        for (int j = 0; j < dstW; j++) {
-          int base = row + colStart[j];
-          int wb = j * 3;
-          int acc = half + colWeights[wb] * t[base] + colWeights[wb + 1] * t[base + 1]
-              + colWeights[wb + 2] * t[base + 2];
+      int o = dstOff + i * dstW;
+      final int round = ONE * ONE / 2;
+      if (colTaps == 3) {
+        int[] cw = colWeights;
+        int[] cl = colLane;
+        for (int j = 0, wb = 0; j < dstW; j++, wb += 3) {
+          int acc =
+              round
+                  + cw[wb] * ((short) SHORTS.get(t, cl[wb]) & 0xffff)
+                  + cw[wb + 1] * ((short) SHORTS.get(t, cl[wb + 1]) & 0xffff)
+                  + cw[wb + 2] * ((short) SHORTS.get(t, cl[wb + 2]) & 0xffff);
           dst[o + j] = (byte) (acc >>> 16);
         }
+        continue;
       }
-      return;
-    }
-    for (int i = 0; i < dstH; i++) {
-      int row = i * w;
-      int o = dstOff + i * dstW;
       for (int j = 0; j < dstW; j++) {
-        int base = row + colStart[j];
         int wb = j * colTaps;
-        int acc = half;
+        int acc = round;
         for (int k = 0; k < colTaps; k++) {
-          acc += colWeights[wb + k] * t[base + k];
+          acc += colWeights[wb + k] * ((short) SHORTS.get(t, colLane[wb + k]) & 0xffff);
         }
         dst[o + j] = (byte) (acc >>> 16);
       }
+    }
+  }
+
+  private void columnsOfRow(int[] t, byte[] dst, int o) {
+    final int half = ONE * ONE / 2;
+    if (colTaps == 3) {
+      for (int j = 0; j < dstW; j++) {
+        int base = colStart[j];
+        int wb = j * 3;
+        int acc = half + colWeights[wb] * t[base] + colWeights[wb + 1] * t[base + 1]
+            + colWeights[wb + 2] * t[base + 2];
+        dst[o + j] = (byte) (acc >>> 16);
+      }
+      return;
+    }
+    for (int j = 0; j < dstW; j++) {
+      int base = colStart[j];
+      int wb = j * colTaps;
+      int acc = half;
+      for (int k = 0; k < colTaps; k++) {
+        acc += colWeights[wb + k] * t[base + k];
+      }
+      dst[o + j] = (byte) (acc >>> 16);
     }
   }
 }

@@ -45,6 +45,21 @@ public interface AtariEmulators extends AutoCloseable {
   FrameStep act(int[] envIds, int[] actions, int repeat);
 
   /**
+   * {@link #act}, writing the screens into the caller's {@code lastScreens} and {@code
+   * previousScreens} (at least {@code envIds.length * H * W} bytes each) and returning a {@link
+   * FrameStep} whose screen arrays are those two arrays, so that a caller stepping in a loop can
+   * reuse them instead of getting new ones every step. The default copies from {@link #act}.
+   */
+  default FrameStep actInto(
+      int[] envIds, int[] actions, int repeat, byte[] lastScreens, byte[] previousScreens) {
+    FrameStep fs = act(envIds, actions, repeat);
+    System.arraycopy(fs.lastScreens(), 0, lastScreens, 0, fs.lastScreens().length);
+    System.arraycopy(fs.previousScreens(), 0, previousScreens, 0, fs.previousScreens().length);
+    return new FrameStep(
+        fs.rewards(), fs.gameOver(), fs.framesEmulated(), lastScreens, previousScreens);
+  }
+
+  /**
    * Grayscale screens of the listed emulators as they are now ({@code H*W} bytes per emulator,
    * row major, emulators concatenated). Used for the first observation after {@link #reset}.
    */

@@ -61,6 +61,9 @@ public final class AtariVectorEnv implements VectorEnv {
   private final int[] lengths;
   private final long[] frames;
   private final int[] lives;
+  /** Reused by every step for the emulators' last two screens (only read during the step). */
+  private final byte[] lastScreens;
+  private final byte[] previousScreens;
   private boolean started;
   private boolean closed;
 
@@ -89,6 +92,8 @@ public final class AtariVectorEnv implements VectorEnv {
     lengths = new int[n];
     frames = new long[n];
     lives = new int[n];
+    lastScreens = new byte[n * screenSize];
+    previousScreens = new byte[n * screenSize];
   }
 
   @Override
@@ -145,7 +150,8 @@ public final class AtariVectorEnv implements VectorEnv {
             "action " + a + " out of range 0.." + (actionSet.length - 1));
       }
     }
-    AtariEmulators.FrameStep fs = emulators.act(allIds, actions, settings.frameSkip());
+    AtariEmulators.FrameStep fs =
+        emulators.actInto(allIds, actions, settings.frameSkip(), lastScreens, previousScreens);
     int[] livesNow = settings.episodicLife() ? emulators.lives(allIds) : null;
 
     float[] rewards = new float[n];

@@ -81,4 +81,37 @@ class AreaResizeTest {
       }
     }
   }
+
+  @Test
+  void eightPixelsAtATimeMatchesThePixelAtATimePathExactly() {
+    Random rng = new Random(11);
+    int[][] shapes = {{210, 160, 84, 84}, {250, 160, 84, 84}, {16, 24, 5, 7}, {210, 160, 105, 80}};
+    for (int[] s : shapes) {
+      int n = s[0] * s[1];
+      for (int trial = 0; trial < 20; trial++) {
+        byte[] a = new byte[n + 5];
+        byte[] b = new byte[n + 9];
+        rng.nextBytes(a);
+        rng.nextBytes(b);
+        if (trial % 4 == 1) {
+          // Values either side of 128 stress the unsigned per-byte max.
+          for (int i = 0; i < a.length; i++) {
+            a[i] = (byte) (rng.nextBoolean() ? 0x7f + rng.nextInt(3) : 0xff - rng.nextInt(2));
+          }
+        }
+        if (trial % 4 == 2) {
+          java.util.Arrays.fill(a, (byte) 0xff);
+          java.util.Arrays.fill(b, (byte) 0xff);
+        }
+        AreaResize resize = new AreaResize(s[0], s[1], s[2], s[3]);
+        byte[] fast = new byte[s[2] * s[3] + 3];
+        byte[] slow = new byte[s[2] * s[3] + 3];
+        resize.maxThenResize(a, 5, b, 9, fast, 3);
+        resize.maxThenResizeScalar(a, 5, b, 9, slow, 3);
+        assertArrayEquals(slow, fast, java.util.Arrays.toString(s) + " trial " + trial);
+        resize.maxThenResize(b, 9, a, 5, fast, 3);
+        assertArrayEquals(slow, fast, "max is symmetric");
+      }
+    }
+  }
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.bytedeco.ale.ALEInterface;
@@ -20,10 +21,19 @@ import org.bytedeco.javacpp.IntPointer;
  * each. Only emulation and grayscale screen fetches happen here; all preprocessing is in {@link
  * dev.ample.envs.atari.AtariVectorEnv}.
  *
- * <p>Watchdog: every native call runs on one dedicated daemon thread and the caller waits at most
- * {@code timeout}. A cartridge that never ends a frame (no VSYNC) makes ALE spin forever inside
- * native code; the caller then gets a clear {@link IllegalStateException} instead of a hang (the
- * stuck thread cannot be stopped; these emulators are unusable afterwards).
+ * <p>Watchdog: a cartridge that never ends a frame (no VSYNC) makes ALE spin forever inside native
+ * code. Loading the ROMs and {@link #reset} (both emulate frames) run on one dedicated daemon
+ * thread and the caller waits at most {@code timeout}; it then gets a clear {@link
+ * IllegalStateException} instead of a hang (the stuck thread cannot be stopped; these emulators are
+ * unusable afterwards). Such a cartridge is therefore caught when it is loaded. The per-step calls
+ * ({@link #act}, {@link #screens}, {@link #lives}) run on the caller's thread, because handing
+ * every step to another thread and back costs a measurable share of a step; a daemon watchdog
+ * thread watches when the current call started, and if one runs past the timeout it marks these
+ * emulators broken, reports the stuck call on standard error, and every later call (from any
+ * thread) fails with a clear {@link IllegalStateException}.
+ *
+ * <p>Not thread safe: call it from one thread at a time (as {@link
+ * dev.ample.envs.atari.AtariVectorEnv} does).
  *
  * <p>Seeding: {@link #reset} reseeds the emulator's random generator (sticky actions) with the
  * given seed before starting a new game, without reloading the ROM.
@@ -41,7 +51,12 @@ public final class AleEmulators implements AtariEmulators {
   private int[] actionSet;
   private int height;
   private int width;
+  private final ScheduledExecutorService watchdog;
+  /** {@link System#nanoTime} when the running caller-thread call started; 0 when none runs. */
+  private volatile long callStartedAt;
+  private volatile String callWhat = "";
   private volatile boolean broken;
+  private volatile String brokenReason = "";
   private boolean closed;
 
   /** Loads {@code numEnvs} emulators of a validated ROM (see {@link RomResolver}). */
@@ -63,6 +78,15 @@ public final class AleEmulators implements AtariEmulators {
               t.setDaemon(true);
               return t;
             });
+    watchdog =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "ale-watchdog");
+              t.setDaemon(true);
+              return t;
+            });
+    long period = Math.max(1, Math.min(1000, timeout.toMillis() / 4));
+    watchdog.scheduleWithFixedDelay(this::watch, period, period, TimeUnit.MILLISECONDS);
     ales = new ALEInterface[numEnvs];
     lastBuf = new BytePointer[numEnvs];
     prevBuf = new BytePointer[numEnvs];
@@ -177,17 +201,81 @@ public final class AleEmulators implements AtariEmulators {
     if (repeat < 1) {
       throw new IllegalArgumentException("repeat must be >= 1, got " + repeat);
     }
-    return call(() -> actNow(envIds, actions, repeat), "step");
+    int size = height * width;
+    return actInto(
+        envIds, actions, repeat, new byte[envIds.length * size], new byte[envIds.length * size]);
   }
 
-  private FrameStep actNow(int[] envIds, int[] actions, int repeat) {
+  @Override
+  public FrameStep actInto(
+      int[] envIds, int[] actions, int repeat, byte[] lastScreens, byte[] previousScreens) {
+    if (repeat < 1) {
+      throw new IllegalArgumentException("repeat must be >= 1, got " + repeat);
+    }
+    int need = envIds.length * height * width;
+    if (lastScreens.length < need || previousScreens.length < need) {
+      throw new IllegalArgumentException(
+          "screen buffers need " + need + " bytes, got " + lastScreens.length + " and "
+              + previousScreens.length);
+    }
+    begin("step");
+    try {
+      return actNow(envIds, actions, repeat, lastScreens, previousScreens);
+    } finally {
+      end();
+    }
+  }
+
+  /** Checks the emulators are usable and starts the watchdog clock for a caller-thread call. */
+  private void begin(String what) {
+    ensureUsable();
+    callWhat = what;
+    callStartedAt = Math.max(1, System.nanoTime());
+  }
+
+  private void end() {
+    callStartedAt = 0;
+  }
+
+  /** Runs on the watchdog thread: marks the emulators broken when a call runs past the timeout. */
+  private void watch() {
+    long started = callStartedAt;
+    if (started == 0 || broken) {
+      return;
+    }
+    if (System.nanoTime() - started > timeout.toNanos()) {
+      brokenReason = timeoutMessage(callWhat);
+      broken = true;
+      System.err.println(
+          "ample: " + brokenReason + " (the calling thread is stuck in native code)");
+      watchdog.shutdown();
+    }
+  }
+
+  private String timeoutMessage(String what) {
+    return "ALE did not finish '" + what + "' within " + timeout.toSeconds() + " s: " + rom.path()
+        + " does not behave like a working Atari 2600 game (it never ends a frame);"
+        + " use an original ROM of " + rom.game();
+  }
+
+  private void ensureUsable() {
+    if (closed) {
+      throw new IllegalStateException("ALE emulators are closed");
+    }
+    if (broken) {
+      throw new IllegalStateException(
+          "ALE emulators for " + rom.path() + " are stuck after an earlier timeout ("
+              + brokenReason + "); create new ones");
+    }
+  }
+
+  private FrameStep actNow(
+      int[] envIds, int[] actions, int repeat, byte[] last, byte[] previous) {
     int m = envIds.length;
     int size = height * width;
     float[] rewards = new float[m];
     boolean[] over = new boolean[m];
     int[] emulated = new int[m];
-    byte[] last = new byte[m * size];
-    byte[] previous = new byte[m * size];
     for (int k = 0; k < m; k++) {
       int i = envIds[k];
       ALEInterface ale = ales[i];
@@ -220,51 +308,45 @@ public final class AleEmulators implements AtariEmulators {
 
   @Override
   public byte[] screens(int[] envIds) {
-    return call(
-        () -> {
-          int size = height * width;
-          byte[] out = new byte[envIds.length * size];
-          for (int k = 0; k < envIds.length; k++) {
-            int i = envIds[k];
-            ales[i].getScreenGrayscale(lastBuf[i]);
-            lastBuf[i].get(out, k * size, size);
-          }
-          return out;
-        },
-        "screens");
+    begin("screens");
+    try {
+      int size = height * width;
+      byte[] out = new byte[envIds.length * size];
+      for (int k = 0; k < envIds.length; k++) {
+        int i = envIds[k];
+        ales[i].getScreenGrayscale(lastBuf[i]);
+        lastBuf[i].get(out, k * size, size);
+      }
+      return out;
+    } finally {
+      end();
+    }
   }
 
   @Override
   public int[] lives(int[] envIds) {
-    return call(
-        () -> {
-          int[] out = new int[envIds.length];
-          for (int k = 0; k < envIds.length; k++) {
-            out[k] = ales[envIds[k]].lives();
-          }
-          return out;
-        },
-        "lives");
+    begin("lives");
+    try {
+      int[] out = new int[envIds.length];
+      for (int k = 0; k < envIds.length; k++) {
+        out[k] = ales[envIds[k]].lives();
+      }
+      return out;
+    } finally {
+      end();
+    }
   }
 
   /** Runs {@code task} on the emulator thread, waiting at most the timeout. */
   private <T> T call(Callable<T> task, String what) {
-    if (closed) {
-      throw new IllegalStateException("ALE emulators are closed");
-    }
-    if (broken) {
-      throw new IllegalStateException(
-          "ALE emulators for " + rom.path() + " are stuck after an earlier timeout; create new ones");
-    }
+    ensureUsable();
     Future<T> future = worker.submit(task);
     try {
       return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
+      brokenReason = timeoutMessage(what);
       broken = true;
-      throw new IllegalStateException(
-          "ALE did not finish '" + what + "' within " + timeout.toSeconds() + " s: " + rom.path()
-              + " does not behave like a working Atari 2600 game (it never ends a frame);"
-              + " use an original ROM of " + rom.game());
+      throw new IllegalStateException(brokenReason);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof RuntimeException re) {
@@ -283,6 +365,7 @@ public final class AleEmulators implements AtariEmulators {
       return;
     }
     closed = true;
+    watchdog.shutdownNow();
     if (broken) {
       // The emulator thread is stuck in native code; freeing its memory would crash the JVM.
       worker.shutdownNow();
