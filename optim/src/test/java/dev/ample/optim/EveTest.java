@@ -110,6 +110,7 @@ class EveTest {
       NDArray eveEstimate = e.nu().get(0).div(bc).sub(e.mu().get(0).div(bc).square()).div(batch);
       double ratio = std(eveEstimate) / std(adamEstimate);
       double scaled = ratio * Math.sqrt(batch);
+      System.out.printf("appendix A: B=%d std(Eve)/std(Adam) = %.4f, times sqrt(B) = %.3f%n", batch, ratio, scaled);
       assertTrue(scaled > 0.85 && scaled < 1.20,
           "std(Eve)/std(Adam) = " + ratio + ", times sqrt(B) = " + scaled + ", expected about 1");
       // Both estimate the same quantity, sigma^2/B = 1/B (Adam's EMA variance is biased low by ~5%).
