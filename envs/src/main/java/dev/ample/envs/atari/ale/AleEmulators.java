@@ -200,9 +200,6 @@ public final class AleEmulators implements AtariEmulators {
 
   @Override
   public FrameStep act(int[] envIds, int[] actions, int repeat) {
-    if (repeat < 1) {
-      throw new IllegalArgumentException("repeat must be >= 1, got " + repeat);
-    }
     int size = height * width;
     return actInto(
         envIds, actions, repeat, new byte[envIds.length * size], new byte[envIds.length * size]);
