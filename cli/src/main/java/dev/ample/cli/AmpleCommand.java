@@ -25,6 +25,7 @@ public final class AmpleCommand implements Runnable {
 
   public static void main(String[] args) {
     CommandLine cli = new CommandLine(new AmpleCommand());
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
     // A user error (bad option, unknown optimizer...) is one clear line, not a stack trace.
     cli.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {

@@ -57,6 +57,10 @@ public final class BenchLearnerCommand implements Callable<Integer> {
   @Option(names = "--memory-cap-mib", description = "engine chunking cap (default ${DEFAULT-VALUE})")
   long memoryCapMib = 512;
 
+  @Option(names = "--conv-method",
+      description = "per-example conv gradients: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
+  PerExampleGradientsConfig.ConvMethod convMethod = PerExampleGradientsConfig.ConvMethod.AUTO;
+
   @Option(names = "--json", description = "print one JSON object as the last line")
   boolean json;
 
@@ -97,6 +101,7 @@ public final class BenchLearnerCommand implements Callable<Integer> {
               net,
               PerExampleGradientsConfig.defaults()
                   .withMemoryCapBytes(memoryCapMib << 20)
+                  .withConvMethod(convMethod)
                   .withProfile(true));
 
       Map<String, List<Double>> totalMs = new LinkedHashMap<>();
@@ -139,6 +144,7 @@ public final class BenchLearnerCommand implements Callable<Integer> {
       ObjectNode out = mapper.createObjectNode();
       out.put("batch", batch);
       out.put("repeats", repeats);
+      out.put("conv_method", convMethod.name().toLowerCase());
       for (Mode mode : modes) {
         double ms = median(totalMs.get(mode.key()));
         System.out.printf("%-30s %10.1f %12.1f %10.2f%n", mode.label(), ms,

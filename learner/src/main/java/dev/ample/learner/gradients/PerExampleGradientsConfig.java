@@ -13,13 +13,31 @@ import ai.djl.Device;
  * @param device the device the network lives on; inputs are moved there
  * @param profile whether to time each layer's statistics separately (adds no computation, only
  *     clock reads; used by {@code ample bench learner})
+ * @param convMethod how convolutions' per-example gradients are materialised
  */
 public record PerExampleGradientsConfig(
-    long memoryCapBytes, boolean fallbackAllowed, Device device, boolean profile) {
+    long memoryCapBytes,
+    boolean fallbackAllowed,
+    Device device,
+    boolean profile,
+    ConvMethod convMethod) {
 
-  /** 512 MiB cap, fallback allowed, CPU, no profiling. */
+  /**
+   * How a convolution's per-example weight gradients are formed. Both give the same numbers (to
+   * float rounding) with the same multiply-adds; they differ in the memory they copy.
+   */
+  public enum ConvMethod {
+    /** Per layer: grouped when the layer has more output positions than filters, else unfold. */
+    AUTO,
+    /** im2col: unfold the input, one batched matrix product per chunk. */
+    UNFOLD,
+    /** One grouped convolution of the input with the output gradients as kernels. */
+    GROUPED
+  }
+
+  /** 512 MiB cap, fallback allowed, CPU, no profiling, conv method chosen per layer. */
   public static PerExampleGradientsConfig defaults() {
-    return new PerExampleGradientsConfig(512L << 20, true, Device.cpu(), false);
+    return new PerExampleGradientsConfig(512L << 20, true, Device.cpu(), false, ConvMethod.AUTO);
   }
 
   public PerExampleGradientsConfig {
@@ -29,21 +47,28 @@ public record PerExampleGradientsConfig(
     if (device == null) {
       throw new IllegalArgumentException("device is required");
     }
+    if (convMethod == null) {
+      throw new IllegalArgumentException("convMethod is required");
+    }
   }
 
   public PerExampleGradientsConfig withMemoryCapBytes(long bytes) {
-    return new PerExampleGradientsConfig(bytes, fallbackAllowed, device, profile);
+    return new PerExampleGradientsConfig(bytes, fallbackAllowed, device, profile, convMethod);
   }
 
   public PerExampleGradientsConfig withFallbackAllowed(boolean allowed) {
-    return new PerExampleGradientsConfig(memoryCapBytes, allowed, device, profile);
+    return new PerExampleGradientsConfig(memoryCapBytes, allowed, device, profile, convMethod);
   }
 
   public PerExampleGradientsConfig withDevice(Device d) {
-    return new PerExampleGradientsConfig(memoryCapBytes, fallbackAllowed, d, profile);
+    return new PerExampleGradientsConfig(memoryCapBytes, fallbackAllowed, d, profile, convMethod);
   }
 
   public PerExampleGradientsConfig withProfile(boolean p) {
-    return new PerExampleGradientsConfig(memoryCapBytes, fallbackAllowed, device, p);
+    return new PerExampleGradientsConfig(memoryCapBytes, fallbackAllowed, device, p, convMethod);
+  }
+
+  public PerExampleGradientsConfig withConvMethod(ConvMethod m) {
+    return new PerExampleGradientsConfig(memoryCapBytes, fallbackAllowed, device, profile, m);
   }
 }

@@ -10,7 +10,11 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Blocks;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.ample.agents.CategoricalPolicy;
@@ -25,6 +29,8 @@ import dev.ample.optim.TensorStats;
 import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Engine vs brute force (B single-example backward passes). Relative error per tensor and
@@ -56,6 +62,48 @@ class PerExampleGradientsTest {
   @Test
   void natureCnnCrossEntropyMatchesBruteForce() {
     check(true, false, 4, 512L << 20);
+  }
+
+  /**
+   * Both conv forms (and the per-layer choice) on shapes the Nature CNN does not have: a stride
+   * that leaves input rows unused (the grouped form must crop), a stride that does not divide the
+   * kernel (strided unfold), a non-square stride, fewer positions than filters and more.
+   */
+  @ParameterizedTest
+  @EnumSource(PerExampleGradientsConfig.ConvMethod.class)
+  void oddConvShapesMatchBruteForceWithEveryConvMethod(PerExampleGradientsConfig.ConvMethod method) {
+    Engine.getInstance().setRandomSeed(11);
+    try (NDManager m = NDManager.newBaseManager()) {
+      SequentialBlock trunk = new SequentialBlock()
+          .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optStride(new Shape(2, 2))
+              .setFilters(5).build()) // 2x13x12 -> 5x6x5; rows 12 of 13 and col 11 unused
+          .add(Activation.reluBlock())
+          .add(Conv2d.builder().setKernelShape(new Shape(2, 3)).optStride(new Shape(1, 2))
+              .setFilters(7).build()) // -> 7x5x2: 10 positions, 7 filters
+          .add(Activation.tanhBlock())
+          .add(Blocks.batchFlattenBlock());
+      PolicyValueNetwork net = PolicyValueNetwork.of(trunk, 3);
+      net.initialize(m, DataType.FLOAT32, new Shape(1, 2, 13, 12));
+      int batch = 5;
+      NDList x = new NDList(m.randomNormal(new Shape(batch, 2, 13, 12)));
+      NDList t = new NDList(m.create(new int[] {0, 1, 2, 1, 0}));
+      PerExampleGradients engine = PerExampleGradients.create(net,
+          PerExampleGradientsConfig.defaults().withFallbackAllowed(false).withConvMethod(method)
+              .withMemoryCapBytes(2048)); // chunks of one or two examples
+      List<BruteForce.Stats> brute =
+          BruteForce.compute(net, engine.parameters(), m, x, t, CROSS_ENTROPY);
+      try (NDManager scope = m.newSubManager()) {
+        GradientStats stats = engine.compute(scope, x, t, CROSS_ENTROPY,
+            EnumSet.allOf(Statistic.class)).stats();
+        for (int j = 0; j < stats.size(); j++) {
+          String name = method + " " + engine.parameterNames().get(j);
+          assertClose(stats.get(j).mean(), brute.get(j).mean(), name + " mean");
+          assertClose(stats.get(j).secondMoment(), brute.get(j).second(), name + " second");
+          assertClose(stats.get(j).signMean(), brute.get(j).sign(), name + " sign");
+          assertClose(stats.get(j).exampleSquaredNorms(), brute.get(j).norms(), name + " norms");
+        }
+      }
+    }
   }
 
   private static void check(boolean cnn, boolean ppo, int batch, long cap) {
