@@ -43,9 +43,12 @@ import org.slf4j.LoggerFactory;
  *       {@code (1/B) (Delta^2)^T (A^2)}, the sign mean {@code (1/B) sign(Delta)^T sign(A)} (because
  *       {@code sign(d a) = sign(d) sign(a)}), the squared norms {@code |delta_i|^2 |a_i|^2}: none
  *       of them materialises the B per-example gradients.
- *   <li>Conv2d (no padding, dilation 1, groups 1): {@code G_i = Delta_i U_i^T} with {@code U_i}
- *       the unfolded input (built from kh*kw strided slices), by one batched matrix product per
- *       chunk of examples; the chunk size keeps the materialised arrays under the memory cap.
+ *   <li>Conv2d (any stride, padding and dilation; groups 1): per-example gradients materialised a
+ *       chunk of examples at a time under the memory cap, either as {@code G_i = Delta_i U_i^T}
+ *       with {@code U_i} the unfolded input (one batched matrix product) or as one grouped
+ *       convolution of the input with the output gradients as kernels, whichever copies less
+ *       ({@link PerExampleGradientsConfig.ConvMethod}). Their means come from these too: autograd
+ *       skips the conv parameters, which saves the weight-gradient work it would repeat.
  *   <li>Biases: {@code delta_i} (summed over positions for convolutions), materialised (small).
  * </ul>
  *
@@ -101,7 +104,7 @@ public final class PerExampleGradients {
           "per-example gradients: unsupported layer '" + first.path() + "' ("
               + first.block().getClass().getSimpleName()
               + ") and the per-example fallback is off; supported parameterised layers are Linear"
-              + " and Conv2d (no padding, dilation 1, groups 1)");
+              + " and Conv2d (groups 1)");
     }
   }
 
@@ -266,7 +269,7 @@ public final class PerExampleGradients {
     if (block instanceof Linear linear) {
       return layer(path, linear, false);
     }
-    if (block instanceof Conv2d conv && isPlainConv(conv)) {
+    if (block instanceof Conv2d conv && conv.getGroups() == 1) {
       Layer l = layer(path, conv, true);
       convLayers.add(l);
       return l;
@@ -293,21 +296,6 @@ public final class PerExampleGradients {
       fallbackLayers.add(opaque);
     }
     return opaque;
-  }
-
-  private static boolean isPlainConv(Conv2d conv) {
-    return conv.getGroups() == 1
-        && allEqual(conv.getPadding(), 0)
-        && allEqual(conv.getDilation(), 1);
-  }
-
-  private static boolean allEqual(Shape s, long v) {
-    for (long d : s.getShape()) {
-      if (d != v) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static Layer layer(String path, Block block, boolean conv) {
@@ -414,6 +402,11 @@ public final class PerExampleGradients {
       Map<Parameter, TensorStats> out) {
     Conv2d conv = (Conv2d) l.block();
     Shape wShape = l.weight().getArray().getShape();
+    Shape pad = conv.getPadding();
+    if (pad.get(0) != 0 || pad.get(1) != 0) {
+      // Zero padding is part of the input the kernel sees: pad once, then treat it as unpadded.
+      a = a.pad(new Shape(pad.get(1), pad.get(1), pad.get(0), pad.get(0)), 0);
+    }
     long filters = wShape.get(0);
     long positions = delta.getShape().get(2) * delta.getShape().get(3);
     // Both forms cost the same multiply-adds; they differ in what they copy. Unfolding copies the
@@ -429,8 +422,9 @@ public final class PerExampleGradients {
         };
     PerExampleForm form =
         grouped
-            ? new Grouped(conv.getKernelShape(), conv.getStride(), a.getShape(), wShape)
-            : new Unfolded(new Unfold(conv.getKernelShape(), conv.getStride(),
+            ? new Grouped(conv.getKernelShape(), conv.getStride(), conv.getDilation(),
+                a.getShape(), wShape)
+            : new Unfolded(new Unfold(conv.getKernelShape(), conv.getStride(), conv.getDilation(),
                 delta.getShape().get(2), delta.getShape().get(3)), a.getShape(), wShape);
     materialisedStats(l, a, delta, form, want, batch, scope, out);
     if (l.bias() != null) {
@@ -505,11 +499,12 @@ public final class PerExampleGradients {
 
   /**
    * Convolution's weight gradient as a convolution: {@code G_i[o, c, p, q] = sum_yx D_i[o, y, x]
-   * X_i[c, s*y + p, s*x + q]} is the input, examples as channels, convolved with each example's
-   * output gradients as kernels (groups = examples, dilation = the layer's stride). The result
-   * (C, b, out, kh, kw) keeps examples on axis 1.
+   * X_i[c, s*y + d*p, s*x + d*q]} is the input, examples as channels, convolved with each
+   * example's output gradients as kernels (groups = examples; the layer's stride s becomes the
+   * dilation and its dilation d the stride). The result (C, b, out, kh, kw) keeps examples on axis
+   * 1.
    */
-  private record Grouped(Shape kernel, Shape stride, Shape input, Shape wShape)
+  private record Grouped(Shape kernel, Shape stride, Shape dilation, Shape input, Shape wShape)
       implements PerExampleForm {
     public NDArray gradients(NDArray a, NDArray delta) {
       long b = a.getShape().get(0);
@@ -517,7 +512,7 @@ public final class PerExampleGradients {
       long out = delta.getShape().get(1);
       NDArray kernels = delta.reshape(b * out, 1, delta.getShape().get(2), delta.getShape().get(3));
       NDArray g =
-          Conv2d.conv2d(a.transpose(1, 0, 2, 3), kernels, null, new Shape(1, 1), new Shape(0, 0),
+          Conv2d.conv2d(a.transpose(1, 0, 2, 3), kernels, null, dilation, new Shape(0, 0),
                   stride, (int) b)
               .singletonOrThrow(); // (C, b*out, kh', kw'), kh' >= kh when the stride left rows
       long kh = kernel.get(0);
@@ -556,12 +551,13 @@ public final class PerExampleGradients {
    * with K in the order (qh, qw, C, rh, rw) where kernel row = qh*s + rh. Otherwise kh*kw strided
    * slices, K in weight order.
    */
-  private record Unfold(Shape kernel, Shape stride, long ho, long wo) {
+  private record Unfold(Shape kernel, Shape stride, Shape dilation, long ho, long wo) {
 
     boolean blocked() {
       long sh = stride.get(0);
       long sw = stride.get(1);
-      return (sh > 1 || sw > 1) && kernel.get(0) % sh == 0 && kernel.get(1) % sw == 0;
+      return (sh > 1 || sw > 1) && kernel.get(0) % sh == 0 && kernel.get(1) % sw == 0
+          && dilation.get(0) == 1 && dilation.get(1) == 1;
     }
 
     NDArray apply(NDArray a) {
@@ -569,6 +565,8 @@ public final class PerExampleGradients {
       long kw = kernel.get(1);
       long sh = stride.get(0);
       long sw = stride.get(1);
+      long dh = dilation.get(0);
+      long dw = dilation.get(1);
       long b = a.getShape().get(0);
       long c = a.getShape().get(1);
       NDList slices = new NDList();
@@ -595,7 +593,8 @@ public final class PerExampleGradients {
               a.get(
                   new NDIndex(
                       ":, :, {}:{}:{}, {}:{}:{}",
-                      i, i + sh * (ho - 1) + 1, sh, j, j + sw * (wo - 1) + 1, sw)));
+                      i * dh, i * dh + sh * (ho - 1) + 1, sh,
+                      j * dw, j * dw + sw * (wo - 1) + 1, sw)));
         }
       }
       return NDArrays.stack(slices, 2).reshape(b, c * kh * kw, ho * wo); // (b, C, kh*kw, L)

@@ -67,7 +67,8 @@ class PerExampleGradientsTest {
   /**
    * Both conv forms (and the per-layer choice) on shapes the Nature CNN does not have: a stride
    * that leaves input rows unused (the grouped form must crop), a stride that does not divide the
-   * kernel (strided unfold), a non-square stride, fewer positions than filters and more.
+   * kernel (strided unfold), a non-square stride, fewer positions than filters and more, zero
+   * padding and dilation.
    */
   @ParameterizedTest
   @EnumSource(PerExampleGradientsConfig.ConvMethod.class)
@@ -81,6 +82,9 @@ class PerExampleGradientsTest {
           .add(Conv2d.builder().setKernelShape(new Shape(2, 3)).optStride(new Shape(1, 2))
               .setFilters(7).build()) // -> 7x5x2: 10 positions, 7 filters
           .add(Activation.tanhBlock())
+          .add(Conv2d.builder().setKernelShape(new Shape(2, 2)).optPadding(new Shape(2, 1))
+              .optDilation(new Shape(2, 1)).setFilters(3).build()) // -> 3x7x3, padded, dilated
+          .add(Activation.reluBlock())
           .add(Blocks.batchFlattenBlock());
       PolicyValueNetwork net = PolicyValueNetwork.of(trunk, 3);
       net.initialize(m, DataType.FLOAT32, new Shape(1, 2, 13, 12));
