@@ -150,6 +150,13 @@ class VectorWorker:
             env.close()
 
 
+def action_id(action):
+    """ALE's integer id of an ale_py Action: a pybind11 enum (ale-py <= 0.11) converts with int(),
+    the nanobind enum.Enum of ale-py >= 0.12 does not and has .value."""
+    value = getattr(action, "value", action)
+    return int(value)
+
+
 class AtariWorker:
     """N ALE emulators stepped frame by frame (frameskip=1); the repeat loop runs here."""
 
@@ -162,7 +169,7 @@ class AtariWorker:
         if len(shape) != 2:
             raise ValueError("expected grayscale screens of shape (H, W), got %s" % (shape,))
         self.shape = (int(shape[0]), int(shape[1]))
-        self.action_set = [int(a) for a in self.envs[0].unwrapped._action_set]
+        self.action_set = [action_id(a) for a in self.envs[0].unwrapped._action_set]
 
     def describe(self):
         return "UINT8", self.shape, len(self.action_set), self.action_set
