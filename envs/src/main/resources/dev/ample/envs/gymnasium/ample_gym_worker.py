@@ -29,6 +29,11 @@ import time
 EXIT_MISSING_PACKAGE = 3
 EXIT_BAD_SPEC = 4
 
+# Java sends seeds as 64-bit longs, which may be negative (the Atari preprocessing draws the
+# seeds of later games with SplittableRandom.nextLong()); Gymnasium only accepts seeds >= 0, so the
+# same 8 bytes are read as an unsigned integer: one distinct non-negative seed per long.
+SEED_DTYPE = "<u8"
+
 
 def fail(code, message):
     sys.stderr.write("ample-worker: " + message + "\n")
@@ -117,7 +122,7 @@ class VectorWorker:
             out[i, int(o) - self.one_hot[0]] = 1.0
 
     def reset(self, seeds):
-        seeds = self.np.frombuffer(seeds, dtype="<i8")
+        seeds = self.np.frombuffer(seeds, dtype=SEED_DTYPE)
         for i, env in enumerate(self.envs):
             o, _ = env.reset(seed=int(seeds[i]))
             self._put(self.obs, i, o)
@@ -176,7 +181,7 @@ class AtariWorker:
 
     def reset(self, env_ids, seeds):
         env_ids = self.np.frombuffer(env_ids, dtype="<i4")
-        seeds = self.np.frombuffer(seeds, dtype="<i8")
+        seeds = self.np.frombuffer(seeds, dtype=SEED_DTYPE)
         for k, i in enumerate(env_ids):
             self.envs[int(i)].reset(seed=int(seeds[k]))
         return b""
