@@ -213,7 +213,9 @@ class AtariWorker:
             rewards[j] = total
             frames[j] = f
             last[j] = screen
-            previous[j] = screen if before is None else before
+            # As the native backend: the frame before last only when the repeat ran to its end
+            # (AtariEmulators.FrameStep); a game that ended earlier gives its last screen twice.
+            previous[j] = before if before is not None and f == repeat else screen
         return b"".join([rewards.tobytes(), game_over.tobytes(), frames.tobytes(),
                          last.tobytes(), previous.tobytes()])
 
