@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The native ALE backend and the Gymnasium backend give identical preprocessed observations,
  * rewards, episode flags, episode ends and final observations for the same seed and action
- * sequence under the {@code v4} preset, across game over and autoreset.
+ * sequence under the {@code v4} preset (also with noop and fire reset) and the {@code v5} preset
+ * (sticky actions), across game over and autoreset.
  * Runs only when both are available: {@code ALE_ROM_DIR} holding {@code pong.bin}, and a Python
  * with py4j, gymnasium and ale-py ({@code AMPLE_TEST_PYTHONPATH} or {@code AMPLE_PYTHON}).
  */
@@ -27,6 +28,23 @@ class BackendParityTest {
 
   @Test
   void nativeAndGymnasiumPongAgreeUnderV4() {
+    assertBackendsAgree("v4", AtariSettings.v4());
+  }
+
+  /** Sticky actions: the native emulators derive ALE's seed as ale-py does (AleSeeds). */
+  @Test
+  void nativeAndGymnasiumPongAgreeUnderV5StickyActions() {
+    assertBackendsAgree("v5", AtariSettings.v5());
+  }
+
+  /** Noop reset and fire reset (the baselines wrappers) on top of v4. */
+  @Test
+  void nativeAndGymnasiumPongAgreeWithNoopAndFireReset() {
+    assertBackendsAgree(
+        "v4 + noop 30 + fire", AtariSettings.v4().withNoopMax(30).withFireReset(true));
+  }
+
+  private static void assertBackendsAgree(String name, AtariSettings settings) {
     String dir = System.getenv(RomResolver.ROM_DIR_VARIABLE);
     boolean rom = dir != null && Files.isRegularFile(Path.of(dir, "pong.bin"));
     if (!rom) {
@@ -35,13 +53,12 @@ class BackendParityTest {
     assumeTrue(rom, "ALE_ROM_DIR has no pong.bin");
     assumeTrue(TestPython.missing(true).isEmpty(), "py4j + gymnasium + ale-py not importable");
 
-    AtariSettings v4 = AtariSettings.v4();
     int n = 2;
     RomResolver.Rom pong = RomResolver.resolve("pong", Path.of(dir));
-    try (VectorEnv nativeEnv = new AtariVectorEnv(new AleEmulators(pong, n, v4), v4);
+    try (VectorEnv nativeEnv = new AtariVectorEnv(new AleEmulators(pong, n, settings), settings);
         VectorEnv gymEnv = new AtariVectorEnv(
             GymnasiumAtariEmulators.create(TestPython.settings(), "ALE/Pong-v5", n,
-                v4.stickyActionProbability(), v4.fullActionSpace()), v4)) {
+                settings.stickyActionProbability(), settings.fullActionSpace()), settings)) {
       StepResult a = nativeEnv.reset(7);
       StepResult b = gymEnv.reset(7);
       assertArrayEquals(a.observations().bytes(), b.observations().bytes(), "reset observations");
@@ -78,8 +95,8 @@ class BackendParityTest {
         }
       }
       System.err.println(
-          "BackendParityTest: native and Gymnasium agree for " + step + " steps, games ended "
-              + Arrays.toString(gamesEnded));
+          "BackendParityTest " + name + ": native and Gymnasium agree for " + step
+              + " steps, games ended " + Arrays.toString(gamesEnded));
     }
   }
 }
