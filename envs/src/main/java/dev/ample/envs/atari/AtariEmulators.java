@@ -80,8 +80,10 @@ public interface AtariEmulators extends AutoCloseable {
    * @param framesEmulated frames actually emulated (less than repeat when the game ended)
    * @param lastScreens grayscale screen after the last emulated frame, {@code H*W} bytes per
    *     emulator, row major, emulators concatenated
-   * @param previousScreens grayscale screen after the frame before the last one (equal to {@code
-   *     lastScreens} when only one frame was emulated), same layout
+   * @param previousScreens grayscale screen after the frame before the last one when all {@code
+   *     repeat >= 2} frames were emulated; equal to {@code lastScreens} otherwise (one frame, or a
+   *     game that ended before the repeat's last frame: backends fetch that screen only at the
+   *     repeat's second-to-last frame, and all backends must agree); same layout
    */
   record FrameStep(
       float[] rewards,

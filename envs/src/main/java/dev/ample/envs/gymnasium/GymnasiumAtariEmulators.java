@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
  * ALE's grayscale screens, as the native backend gives.
  *
  * <p>{@code reset} calls Gymnasium's {@code env.reset(seed=s)}, which seeds ALE (sticky actions)
- * from {@code s} through numpy's {@code SeedSequence}; with {@code repeat_action_probability = 0}
- * (the v4 preset) the emulation does not depend on the seed.
+ * from {@code s} through numpy's {@code SeedSequence}; the native backend derives the same ALE
+ * seed ({@code AleSeeds}), so both draw the same sticky actions. With {@code
+ * repeat_action_probability = 0} (the v4 preset) the emulation does not depend on the seed.
  *
  * <p>When the worker hangs or dies under {@link FailurePolicy#RESTART}, a new worker is started,
  * every emulator is reset with its last seed, and every emulator reports {@code gameOver} on its

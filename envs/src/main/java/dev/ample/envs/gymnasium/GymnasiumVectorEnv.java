@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Semantics as {@link StepResult} documents: same-step autoreset (an ended env is reset inside
  * the same call, without a new seed, so its RNG stream continues), env {@code i} seeded with
- * {@code seed + i}; rewards are Gymnasium's, unclipped.
+ * {@code seed + i} (a negative seed {@code s} reaches Gymnasium, which takes only seeds {@code >=
+ * 0}, as {@code s + 2^64}); rewards are Gymnasium's, unclipped.
  *
  * <p>When the worker hangs or dies, {@link GymnasiumSettings#onFailure()} decides: FAIL throws a
  * {@link GymnasiumWorkerException}; RESTART starts a new worker, resets env {@code i} with the seed

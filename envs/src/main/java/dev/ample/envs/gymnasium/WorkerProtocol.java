@@ -8,13 +8,19 @@ package dev.ample.envs.gymnasium;
  */
 public interface WorkerProtocol {
 
-  /** Resets env i with {@code seeds[i]} (int64 each); returns the N observations. */
+  /**
+   * Resets env i with {@code seeds[i]} (8 bytes each, which the worker reads as an unsigned 64-bit
+   * seed because Gymnasium rejects negative ones); returns the N observations.
+   */
   byte[] reset(byte[] seeds);
 
   /** Steps env i with {@code actions[i]} (int32 each), autoresetting; see {@link WireFormat}. */
   byte[] step(byte[] actions);
 
-  /** Resets the listed ALE emulators (int32 ids) with the given int64 seeds; returns nothing. */
+  /**
+   * Resets the listed ALE emulators (int32 ids) with the given 64-bit seeds (read as unsigned, as
+   * in {@link #reset}); returns nothing.
+   */
   byte[] atariReset(byte[] envIds, byte[] seeds);
 
   /** Repeats each listed emulator's action up to {@code repeat} frames; see {@link WireFormat}. */

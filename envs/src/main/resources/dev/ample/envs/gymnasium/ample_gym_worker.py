@@ -29,6 +29,11 @@ import time
 EXIT_MISSING_PACKAGE = 3
 EXIT_BAD_SPEC = 4
 
+# Java sends seeds as 64-bit longs, which may be negative (the Atari preprocessing draws the
+# seeds of later games with SplittableRandom.nextLong()); Gymnasium only accepts seeds >= 0, so the
+# same 8 bytes are read as an unsigned integer: one distinct non-negative seed per long.
+SEED_DTYPE = "<u8"
+
 
 def fail(code, message):
     sys.stderr.write("ample-worker: " + message + "\n")
@@ -117,7 +122,7 @@ class VectorWorker:
             out[i, int(o) - self.one_hot[0]] = 1.0
 
     def reset(self, seeds):
-        seeds = self.np.frombuffer(seeds, dtype="<i8")
+        seeds = self.np.frombuffer(seeds, dtype=SEED_DTYPE)
         for i, env in enumerate(self.envs):
             o, _ = env.reset(seed=int(seeds[i]))
             self._put(self.obs, i, o)
@@ -150,6 +155,13 @@ class VectorWorker:
             env.close()
 
 
+def action_id(action):
+    """ALE's integer id of an ale_py Action: a pybind11 enum (ale-py <= 0.11) converts with int(),
+    the nanobind enum.Enum of ale-py >= 0.12 does not and has .value."""
+    value = getattr(action, "value", action)
+    return int(value)
+
+
 class AtariWorker:
     """N ALE emulators stepped frame by frame (frameskip=1); the repeat loop runs here."""
 
@@ -162,14 +174,14 @@ class AtariWorker:
         if len(shape) != 2:
             raise ValueError("expected grayscale screens of shape (H, W), got %s" % (shape,))
         self.shape = (int(shape[0]), int(shape[1]))
-        self.action_set = [int(a) for a in self.envs[0].unwrapped._action_set]
+        self.action_set = [action_id(a) for a in self.envs[0].unwrapped._action_set]
 
     def describe(self):
         return "UINT8", self.shape, len(self.action_set), self.action_set
 
     def reset(self, env_ids, seeds):
         env_ids = self.np.frombuffer(env_ids, dtype="<i4")
-        seeds = self.np.frombuffer(seeds, dtype="<i8")
+        seeds = self.np.frombuffer(seeds, dtype=SEED_DTYPE)
         for k, i in enumerate(env_ids):
             self.envs[int(i)].reset(seed=int(seeds[k]))
         return b""
@@ -201,7 +213,9 @@ class AtariWorker:
             rewards[j] = total
             frames[j] = f
             last[j] = screen
-            previous[j] = screen if before is None else before
+            # As the native backend: the frame before last only when the repeat ran to its end
+            # (AtariEmulators.FrameStep); a game that ended earlier gives its last screen twice.
+            previous[j] = before if before is not None and f == repeat else screen
         return b"".join([rewards.tobytes(), game_over.tobytes(), frames.tobytes(),
                          last.tobytes(), previous.tobytes()])
 

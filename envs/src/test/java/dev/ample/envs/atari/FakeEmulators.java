@@ -95,7 +95,7 @@ class FakeEmulators implements AtariEmulators {
       }
       emulated[k] = f;
       screen(frame[i], last, k * h * w);
-      screen(f >= 2 ? frame[i] - 1 : frame[i], prev, k * h * w);
+      screen(f >= 2 && f == repeat ? frame[i] - 1 : frame[i], prev, k * h * w);
     }
     return new FrameStep(rewards, over, emulated, last, prev);
   }

@@ -170,6 +170,18 @@ class GymnasiumCartPoleTest {
   }
 
   @Test
+  void negativeSeedsAreValidSeeds() {
+    // Gymnasium takes only seeds >= 0; a Java long seed s < 0 reaches it as s + 2^64, so
+    // reset(-2) seeds env 2 with 0, exactly as reset(0) seeds env 0.
+    try (GymnasiumVectorEnv env = GymnasiumVectorEnv.create(TestPython.settings(), "CartPole-v1", N)) {
+      float[] negative = env.reset(-2).observations().floats();
+      float[] zero = env.reset(0).observations().floats();
+      assertEquals(bits(zero, 0, 4), bits(negative, 2, 4));
+      assertNotEquals(bits(negative, 0, 4), bits(negative, 1, 4));
+    }
+  }
+
+  @Test
   void makeKwargsReachGymnasium() {
     try (GymnasiumVectorEnv env =
         GymnasiumVectorEnv.create(

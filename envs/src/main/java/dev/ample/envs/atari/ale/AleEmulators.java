@@ -38,7 +38,8 @@ import org.bytedeco.javacpp.IntPointer;
  * dev.ample.envs.atari.AtariVectorEnv} does).
  *
  * <p>Seeding: {@link #reset} reseeds the emulator's random generator (sticky actions) with the
- * given seed before starting a new game, without reloading the ROM.
+ * given seed before starting a new game, without reloading the ROM, deriving ALE's 32-bit seed as
+ * ale-py does ({@link AleSeeds}).
  */
 public final class AleEmulators implements AtariEmulators {
   /** Default limit for one call (a step of all emulators, or loading the ROMs). */
@@ -190,12 +191,12 @@ public final class AleEmulators implements AtariEmulators {
         "reset");
   }
 
-  /** Folds a 64-bit seed into ALE's 32-bit one (SplitMix64 finaliser, so nearby seeds differ). */
+  /**
+   * ALE's 32-bit seed for a 64-bit one: the one ale-py's {@code reset(seed=...)} derives (see
+   * {@link AleSeeds}), so that sticky actions match the Gymnasium backend's.
+   */
   static int seed32(long seed) {
-    long z = seed + 0x9E3779B97F4A7C15L;
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return (int) (z ^ (z >>> 31));
+    return AleSeeds.aleSeed(seed);
   }
 
   @Override
