@@ -13,13 +13,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.bytedeco.ale.ALEInterface;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
 
 /**
  * N native ALE 0.7.3 emulators in the JVM ({@code org.bytedeco:ale}), one {@link ALEInterface}
- * each. Only emulation and grayscale screen fetches happen here; all preprocessing is in {@link
- * dev.ample.envs.atari.AtariVectorEnv}.
+ * each. Only emulation and grayscale screen fetches ({@link GrayscaleScreen}) happen here; all
+ * preprocessing is in {@link dev.ample.envs.atari.AtariVectorEnv}.
  *
  * <p>Watchdog: a cartridge that never ends a frame (no VSYNC) makes ALE spin forever inside native
  * code. Loading the ROMs, {@link #reset} and, for a ROM whose MD5 ALE does not recognise, every
@@ -49,8 +48,7 @@ public final class AleEmulators implements AtariEmulators {
   private final Duration timeout;
   private final ExecutorService worker;
   private final ALEInterface[] ales;
-  private final BytePointer[] lastBuf;
-  private final BytePointer[] prevBuf;
+  private final GrayscaleScreen[] screens;
   private int[] actionSet;
   private int height;
   private int width;
@@ -91,8 +89,7 @@ public final class AleEmulators implements AtariEmulators {
     long period = Math.max(1, Math.min(1000, timeout.toMillis() / 4));
     watchdog.scheduleWithFixedDelay(this::watch, period, period, TimeUnit.MILLISECONDS);
     ales = new ALEInterface[numEnvs];
-    lastBuf = new BytePointer[numEnvs];
-    prevBuf = new BytePointer[numEnvs];
+    screens = new GrayscaleScreen[numEnvs];
     try {
       call(
           () -> {
@@ -141,8 +138,7 @@ public final class AleEmulators implements AtariEmulators {
         height = (int) ale.getScreen().height();
         width = (int) ale.getScreen().width();
       }
-      lastBuf[i] = new BytePointer((long) height * width);
-      prevBuf[i] = new BytePointer((long) height * width);
+      screens[i] = new GrayscaleScreen(ale, height, width);
     }
   }
 
@@ -185,6 +181,7 @@ public final class AleEmulators implements AtariEmulators {
             ALEInterface ale = ales[envIds[k]];
             ale.environment().getEnvironmentRNG().seed(seed32(seeds[k]));
             ale.reset_game();
+            screens[envIds[k]].refresh();
           }
           return null;
         },
@@ -284,6 +281,7 @@ public final class AleEmulators implements AtariEmulators {
     for (int k = 0; k < m; k++) {
       int i = envIds[k];
       ALEInterface ale = ales[i];
+      GrayscaleScreen screen = screens[i];
       int aleAction = actionSet[actions[k]];
       int reward = 0;
       int f = 0;
@@ -296,14 +294,16 @@ public final class AleEmulators implements AtariEmulators {
           break;
         }
         if (f == repeat - 1) {
-          ale.getScreenGrayscale(prevBuf[i]);
+          screen.keep();
         }
       }
-      ale.getScreenGrayscale(lastBuf[i]);
-      lastBuf[i].get(last, k * size, size);
-      // When the game ended before the frame before last was fetched, both screens are the last.
-      BytePointer prev = f >= 2 && (f == repeat) ? prevBuf[i] : lastBuf[i];
-      prev.get(previous, k * size, size);
+      if (f >= 2 && f == repeat) {
+        screen.readWithKept(last, previous, k * size);
+      } else {
+        // One frame, or the game ended before the frame before last was kept: both are the last.
+        screen.read(last, k * size);
+        System.arraycopy(last, k * size, previous, k * size, size);
+      }
       rewards[k] = reward;
       over[k] = gameOver;
       emulated[k] = f;
@@ -318,9 +318,7 @@ public final class AleEmulators implements AtariEmulators {
       int size = height * width;
       byte[] out = new byte[envIds.length * size];
       for (int k = 0; k < envIds.length; k++) {
-        int i = envIds[k];
-        ales[i].getScreenGrayscale(lastBuf[i]);
-        lastBuf[i].get(out, k * size, size);
+        screens[envIds[k]].read(out, k * size);
       }
       return out;
     } finally {
@@ -385,10 +383,6 @@ public final class AleEmulators implements AtariEmulators {
     for (int i = 0; i < ales.length; i++) {
       if (ales[i] != null) {
         ales[i].close();
-      }
-      if (lastBuf[i] != null) {
-        lastBuf[i].close();
-        prevBuf[i].close();
       }
     }
   }

@@ -15,6 +15,9 @@ import dev.ample.envs.atari.AtariEmulators.FrameStep;
 import dev.ample.envs.atari.AtariSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.stream.IntStream;
+import org.bytedeco.ale.ALEInterface;
+import org.bytedeco.javacpp.BytePointer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,6 +61,59 @@ class AleEmulatorsTest {
       assertEquals(right, fs.previousScreens()[center] & 0xff);
       assertArrayEquals(new int[] {0, 0}, ale.lives(new int[] {0, 1}));
     }
+  }
+
+  /**
+   * The screens {@link AleEmulators} returns (converted from palette indices in Java, only where a
+   * frame changed) equal ALE's own {@code getScreenGrayscale} on a bare emulator fed the same
+   * frames, on a cartridge that shows all 128 colours and changes every line on RIGHT frames.
+   */
+  @Test
+  void screensEqualAlesGrayscaleForEveryColour() throws Exception {
+    TestCartridge.write(dir, "pong.bin", TestCartridge.everyColour());
+    RomResolver.Rom rom = RomResolver.validate(dir.resolve("pong.bin"), "pong");
+    int size = 210 * 160;
+    ALEInterface bare = new ALEInterface();
+    try (AleEmulators ale = new AleEmulators(rom, 1, AtariSettings.v4());
+        BytePointer gray = new BytePointer((long) size)) {
+      bare.setFloat("repeat_action_probability", 0f);
+      bare.loadROM(rom.path().toString());
+      bare.reset_game();
+      int[] id = {0};
+      ale.reset(id, new long[] {5});
+      bare.reset_game();
+      assertArrayEquals(grayOf(bare, gray), ale.screens(id), "first screen");
+      byte[] indices = new byte[size];
+      bare.getScreen().getArray().get(indices);
+      assertEquals(128, IntStream.range(0, size).map(p -> indices[p] & 0xff).distinct().count());
+
+      // Actions as ALE ids: NOOP repeats the picture, RIGHT (3) changes every line.
+      int[] aleActions = {0, 3, 3, 0, 0, 3, 0, 3, 3, 3, 0, 0};
+      for (int t = 0; t < aleActions.length; t++) {
+        int repeat = 1 + t % 4;
+        FrameStep fs = ale.act(id, new int[] {aleActions[t] == 3 ? RIGHT : NOOP}, repeat);
+        byte[] previous = null;
+        for (int f = 1; f <= repeat; f++) {
+          bare.act(aleActions[t]);
+          if (f == repeat - 1) {
+            previous = grayOf(bare, gray);
+          }
+        }
+        byte[] last = grayOf(bare, gray);
+        assertArrayEquals(last, fs.lastScreens(), "last screen of step " + t);
+        assertArrayEquals(
+            repeat >= 2 ? previous : last, fs.previousScreens(), "previous screen of step " + t);
+      }
+    } finally {
+      bare.close();
+    }
+  }
+
+  private static byte[] grayOf(ALEInterface ale, BytePointer buffer) {
+    ale.getScreenGrayscale(buffer);
+    byte[] out = new byte[(int) buffer.capacity()];
+    buffer.get(out);
+    return out;
   }
 
   @Test

@@ -69,16 +69,62 @@ final class TestCartridge {
       0xD0, 0xFB, //       F04F BNE overscan
       0x4C, 0x0D, 0xF0, // F051 JMP frame
     };
-    byte[] rom = new byte[4096];
-    for (int i = 0; i < code.length; i++) {
-      rom[i] = (byte) code[i];
-    }
-    // NMI, RESET and IRQ/BRK vectors all point at $F000.
-    for (int v = 0xFFA; v < 0x1000; v += 2) {
-      rom[v] = 0x00;
-      rom[v + 1] = (byte) 0xF0;
-    }
-    return rom;
+    return withCode(code);
+  }
+
+  /**
+   * A cartridge that paints each visible scanline a different colour, {@code 2 * (line + shift)},
+   * so that every one of the 128 colours of the palette is on screen. Every frame with RIGHT held
+   * adds 1 to {@code shift} (RAM $80), changing the colour of every line; other frames repeat the
+   * last picture. It never scores.
+   */
+  static byte[] everyColour() {
+    int[] code = {
+      0x78, //             F000 SEI
+      0xD8, //             F001 CLD
+      0xA2, 0x00, //       F002 LDX #0
+      0xA9, 0x00, //       F004 LDA #0
+      0x95, 0x00, //       F006 clear: STA $00,X
+      0xE8, //             F008 INX
+      0xD0, 0xFB, //       F009 BNE clear
+      0xCA, //             F00B DEX
+      0x9A, //             F00C TXS
+      0xA9, 0x02, //       F00D frame: LDA #2
+      0x85, 0x00, //       F00F STA VSYNC
+      0x85, 0x02, //       F011 STA WSYNC x3
+      0x85, 0x02, //       F013
+      0x85, 0x02, //       F015
+      0xA9, 0x00, //       F017 LDA #0
+      0x85, 0x00, //       F019 STA VSYNC
+      0xA9, 0x02, //       F01B LDA #2
+      0x85, 0x01, //       F01D STA VBLANK
+      0xA2, 0x25, //       F01F LDX #37
+      0x85, 0x02, //       F021 vblank: STA WSYNC
+      0xCA, //             F023 DEX
+      0xD0, 0xFB, //       F024 BNE vblank
+      0xAD, 0x80, 0x02, // F026 LDA SWCHA          (bit 7 = 0: right)
+      0x30, 0x02, //       F029 BMI +2
+      0xE6, 0x80, //       F02B INC $80            (shift)
+      0xA9, 0x00, //       F02D LDA #0
+      0x85, 0x01, //       F02F STA VBLANK
+      0xA2, 0xC0, //       F031 LDX #192
+      0x85, 0x02, //       F033 visible: STA WSYNC
+      0x8A, //             F035 TXA
+      0x18, //             F036 CLC
+      0x65, 0x80, //       F037 ADC $80
+      0x0A, //             F039 ASL A
+      0x85, 0x09, //       F03A STA COLUBK         (within the horizontal blank)
+      0xCA, //             F03C DEX
+      0xD0, 0xF4, //       F03D BNE visible
+      0xA9, 0x02, //       F03F LDA #2
+      0x85, 0x01, //       F041 STA VBLANK
+      0xA2, 0x1E, //       F043 LDX #30
+      0x85, 0x02, //       F045 overscan: STA WSYNC
+      0xCA, //             F047 DEX
+      0xD0, 0xFB, //       F048 BNE overscan
+      0x4C, 0x0D, 0xF0, // F04A JMP frame
+    };
+    return withCode(code);
   }
 
   /** A cartridge that never signals VSYNC: an endless loop. ALE would spin forever on it. */
@@ -87,6 +133,20 @@ final class TestCartridge {
     rom[0] = 0x4C; // F000 JMP $F000
     rom[1] = 0x00;
     rom[2] = (byte) 0xF0;
+    for (int v = 0xFFA; v < 0x1000; v += 2) {
+      rom[v] = 0x00;
+      rom[v + 1] = (byte) 0xF0;
+    }
+    return rom;
+  }
+
+  /** A 4 KB image with {@code code} at $F000 and the reset vector pointing there. */
+  private static byte[] withCode(int[] code) {
+    byte[] rom = new byte[4096];
+    for (int i = 0; i < code.length; i++) {
+      rom[i] = (byte) code[i];
+    }
+    // NMI, RESET and IRQ/BRK vectors all point at $F000.
     for (int v = 0xFFA; v < 0x1000; v += 2) {
       rom[v] = 0x00;
       rom[v + 1] = (byte) 0xF0;
