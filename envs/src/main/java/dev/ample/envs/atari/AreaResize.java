@@ -12,7 +12,13 @@ import java.nio.ByteOrder;
  * <p>Computed separably (rows, then columns) in fixed point: each pass's weights are integers
  * summing exactly to 256, and the result is rounded to nearest. Results can differ from OpenCV's
  * by at most 1 grey level. The fused {@link #maxThenResize} takes the pixel-wise max of two frames
- * first (the Atari flicker max-pool). Not thread safe: it reuses internal buffers.
+ * first (the Atari flicker max-pool).
+ *
+ * <p>When the source width is a multiple of 8, an instance remembers its last max-pooled input and
+ * its last output, and recomputes only the output rows whose source rows changed since the last
+ * call; the others are copied. Consecutive Atari frames change in few rows (random-play Pong: ~11
+ * of 84 output rows per step), so keep one instance per emulator. The result never depends on
+ * what was remembered. Not thread safe: it reuses internal buffers.
  */
 public final class AreaResize {
   private static final int ONE = 256;
@@ -36,8 +42,14 @@ public final class AreaResize {
   private final int[] rowPass;
   /** Whether the 8-pixels-per-long path applies (srcW a multiple of 8). */
   private final boolean swar;
-  /** Max-pooled source rows, 8 pixels per long (SWAR path). */
-  private final long[] maxedRows;
+  /** The last call's max-pooled source rows, 8 pixels per long (SWAR path). */
+  private final long[] pooled;
+  /** Per source row: whether the last call's pooled row differs from the one before. */
+  private final boolean[] rowChanged;
+  /** The last call's output (SWAR path). */
+  private final byte[] lastOutput;
+  /** Whether {@link #pooled} and {@link #lastOutput} hold a completed call's results. */
+  private boolean remembered;
   /** One row after the SWAR rows pass: 16-bit sums, even columns then odd columns. */
   private final byte[] lanes;
   /** Byte offset in {@link #lanes} of the column each column tap reads. */
@@ -77,7 +89,9 @@ public final class AreaResize {
     }
     rowPass = new int[srcW];
     swar = srcW % 8 == 0;
-    maxedRows = swar ? new long[srcH * (srcW / 8)] : null;
+    pooled = swar ? new long[srcH * (srcW / 8)] : null;
+    rowChanged = new boolean[srcH];
+    lastOutput = swar ? new byte[dstH * dstW] : null;
     lanes = new byte[2 * srcW];
     colLane = new int[dstW * colTaps];
     for (int j = 0; j < dstW; j++) {
@@ -199,33 +213,41 @@ public final class AreaResize {
    * The same computation 8 pixels at a time in longs (SIMD within a register): the unsigned
    * per-byte max of the two frames, then the rows pass in 16-bit lanes (a row's weights sum to 256,
    * so a weighted sum of bytes is at most 65280 and never carries into the next lane). Even and
-   * odd columns go to separate lanes; the column pass reads them back as 16-bit values.
+   * odd columns go to separate lanes; the column pass reads them back as 16-bit values. Output
+   * rows whose source rows pooled to the same bytes as in the last call keep the last output.
    */
   private void maxThenResizeSwar(byte[] a, int aOff, byte[] b, int bOff, byte[] dst, int dstOff) {
     int groups = srcW >> 3;
-    long[] m = maxedRows;
-    int done = -1;
+    long[] m = pooled;
+    boolean complete = remembered;
+    // Until this call completes, pooled and lastOutput do not match each other.
+    remembered = false;
+    for (int r = 0; r < srcH; r++) {
+      int ao = aOff + r * srcW;
+      int bo = bOff + r * srcW;
+      int mo = r * groups;
+      long changed = 0;
+      for (int g = 0; g < groups; g++) {
+        long x = (long) LONGS.get(a, ao + (g << 3));
+        long y = (long) LONGS.get(b, bo + (g << 3));
+        // Per byte: x >= y (unsigned) in the high bit, widened to a 0x00/0xFF mask.
+        long low = (x | HIGH) - (y & LOW7);
+        long geq = ((x & ~y) | (~(x ^ y) & low)) & HIGH;
+        long mask = (geq >>> 7) * 0xFF;
+        long max = (x & mask) | (y & ~mask);
+        changed |= max ^ m[mo + g];
+        m[mo + g] = max;
+      }
+      rowChanged[r] = changed != 0 || !complete;
+    }
     byte[] t = lanes;
     int half = srcW;
     for (int i = 0; i < dstH; i++) {
       int nz = rowNzCount[i];
       int base = i * rowTaps;
-      int lastNeeded = rowNzOffset[base + nz - 1];
-      for (int r = Math.max(done + 1, rowNzOffset[base]); r <= lastNeeded; r++) {
-        int ao = aOff + r * srcW;
-        int bo = bOff + r * srcW;
-        int mo = r * groups;
-        for (int g = 0; g < groups; g++) {
-          long x = (long) LONGS.get(a, ao + (g << 3));
-          long y = (long) LONGS.get(b, bo + (g << 3));
-          // Per byte: x >= y (unsigned) in the high bit, widened to a 0x00/0xFF mask.
-          long low = (x | HIGH) - (y & LOW7);
-          long geq = ((x & ~y) | (~(x ^ y) & low)) & HIGH;
-          long mask = (geq >>> 7) * 0xFF;
-          m[mo + g] = (x & mask) | (y & ~mask);
-        }
+      if (!anyRowChanged(base, nz)) {
+        continue;
       }
-      done = Math.max(done, lastNeeded);
       int r0 = rowNzOffset[base] * groups;
       long w0 = rowNzWeight[base];
       if (nz == 3) {
@@ -256,7 +278,8 @@ public final class AreaResize {
           LONGS.set(t, half + (g << 3), od);
         }
       }
-      int o = dstOff + i * dstW;
+      byte[] out = lastOutput;
+      int o = i * dstW;
       final int round = ONE * ONE / 2;
       if (colTaps == 3) {
         int[] cw = colWeights;
@@ -267,7 +290,7 @@ public final class AreaResize {
                   + cw[wb] * ((short) SHORTS.get(t, cl[wb]) & 0xffff)
                   + cw[wb + 1] * ((short) SHORTS.get(t, cl[wb + 1]) & 0xffff)
                   + cw[wb + 2] * ((short) SHORTS.get(t, cl[wb + 2]) & 0xffff);
-          dst[o + j] = (byte) (acc >>> 16);
+          out[o + j] = (byte) (acc >>> 16);
         }
         continue;
       }
@@ -277,9 +300,21 @@ public final class AreaResize {
         for (int k = 0; k < colTaps; k++) {
           acc += colWeights[wb + k] * ((short) SHORTS.get(t, colLane[wb + k]) & 0xffff);
         }
-        dst[o + j] = (byte) (acc >>> 16);
+        out[o + j] = (byte) (acc >>> 16);
       }
     }
+    remembered = true;
+    System.arraycopy(lastOutput, 0, dst, dstOff, dstH * dstW);
+  }
+
+  /** Whether any of the {@code nz} source rows listed at {@code base} changed. */
+  private boolean anyRowChanged(int base, int nz) {
+    for (int k = 0; k < nz; k++) {
+      if (rowChanged[rowNzOffset[base + k]]) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void columnsOfRow(int[] t, byte[] dst, int o) {

@@ -48,7 +48,8 @@ public final class AtariVectorEnv implements VectorEnv {
   private final int frameSize;
   private final int obsSize;
   private final ObservationSpace space;
-  private final AreaResize resize;
+  /** One per env: each remembers its env's last frame and recomputes only rows that changed. */
+  private final AreaResize[] resizes;
   private final int[] allIds;
   private final int[] actionSet;
   private final boolean canFire;
@@ -78,7 +79,10 @@ public final class AtariVectorEnv implements VectorEnv {
     frameSize = s * s;
     obsSize = settings.stack() * frameSize;
     space = new ObservationSpace(new int[] {settings.stack(), s, s}, ObservationSpace.Dtype.UINT8);
-    resize = new AreaResize(h, w, s, s);
+    resizes = new AreaResize[n];
+    for (int i = 0; i < n; i++) {
+      resizes[i] = new AreaResize(h, w, s, s);
+    }
     allIds = new int[n];
     for (int i = 0; i < n; i++) {
       allIds[i] = i;
@@ -327,9 +331,9 @@ public final class AtariVectorEnv implements VectorEnv {
     int slot = (head[i] + 1) % settings.stack();
     head[i] = slot;
     if (maxPool) {
-      resize.maxThenResize(last, offset, previous, offset, stacks[i], slot * frameSize);
+      resizes[i].maxThenResize(last, offset, previous, offset, stacks[i], slot * frameSize);
     } else {
-      resize.resize(last, offset, stacks[i], slot * frameSize);
+      resizes[i].resize(last, offset, stacks[i], slot * frameSize);
     }
   }
 

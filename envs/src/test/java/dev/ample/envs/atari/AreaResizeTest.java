@@ -1,6 +1,7 @@
 package dev.ample.envs.atari;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
@@ -113,5 +114,78 @@ class AreaResizeTest {
         assertArrayEquals(slow, fast, "max is symmetric");
       }
     }
+  }
+
+  /**
+   * One instance fed a sequence of frames in which a few rows (or single pixels, or nothing, or
+   * everything) change gives exactly what a stateless pixel-at-a-time resize gives for each frame.
+   */
+  @Test
+  void recomputingOnlyChangedRowsGivesTheSameBytes() {
+    Random rng = new Random(5);
+    int[][] shapes = {{210, 160, 84, 84}, {16, 24, 5, 7}};
+    for (int[] s : shapes) {
+      int n = s[0] * s[1];
+      byte[] a = new byte[n + 5];
+      byte[] b = new byte[n + 9];
+      rng.nextBytes(a);
+      rng.nextBytes(b);
+      AreaResize remembering = new AreaResize(s[0], s[1], s[2], s[3]);
+      AreaResize reference = new AreaResize(s[0], s[1], s[2], s[3]);
+      for (int call = 0; call < 300; call++) {
+        byte[] target = rng.nextBoolean() ? a : b;
+        int off = target == a ? 5 : 9;
+        switch (call % 5) {
+          case 0 -> { } // nothing changes
+          case 1 -> target[off + rng.nextInt(n)] ^= (byte) (1 + rng.nextInt(255));
+          case 2 -> {
+            int row = rng.nextInt(s[0]);
+            for (int c = 0; c < s[1]; c++) {
+              target[off + row * s[1] + c] = (byte) rng.nextInt(256);
+            }
+          }
+          case 3 -> {
+            if (call % 40 == 3) {
+              rng.nextBytes(target);
+            }
+          }
+          default -> target[off + rng.nextInt(s[1])] = (byte) 0xff; // first row
+        }
+        byte[] got = new byte[s[2] * s[3] + 3];
+        byte[] want = new byte[s[2] * s[3] + 3];
+        if (call % 7 == 6) {
+          remembering.resize(a, 5, got, 3);
+          reference.maxThenResizeScalar(a, 5, a, 5, want, 3);
+        } else {
+          remembering.maxThenResize(a, 5, b, 9, got, 3);
+          reference.maxThenResizeScalar(a, 5, b, 9, want, 3);
+        }
+        assertArrayEquals(want, got, java.util.Arrays.toString(s) + " call " + call);
+      }
+    }
+  }
+
+  /** A call that fails half way (a frame too short) leaves nothing stale for the next call. */
+  @Test
+  void aFailedCallDoesNotSpoilTheNextOne() {
+    Random rng = new Random(9);
+    byte[] a = new byte[210 * 160];
+    byte[] b = new byte[210 * 160];
+    rng.nextBytes(a);
+    rng.nextBytes(b);
+    AreaResize resize = new AreaResize(210, 160, 84, 84);
+    byte[] got = new byte[84 * 84];
+    resize.maxThenResize(a, 0, b, 0, got, 0);
+    // The failed call pools the first 100 rows of the next frame before it runs out of input.
+    byte[] next = b.clone();
+    for (int p = 0; p < 100 * 160; p++) {
+      next[p] = (byte) rng.nextInt(256);
+    }
+    byte[] cut = java.util.Arrays.copyOf(next, 100 * 160);
+    assertThrows(IndexOutOfBoundsException.class, () -> resize.maxThenResize(a, 0, cut, 0, got, 0));
+    byte[] want = new byte[84 * 84];
+    new AreaResize(210, 160, 84, 84).maxThenResizeScalar(a, 0, next, 0, want, 0);
+    resize.maxThenResize(a, 0, next, 0, got, 0);
+    assertArrayEquals(want, got);
   }
 }
