@@ -8,10 +8,11 @@ import org.bytedeco.javacpp.BytePointer;
  * One emulator's screen read as grayscale, with the same values as ALE's {@code
  * getScreenGrayscale} at a fraction of its cost. ALE keeps the screen as palette indices and
  * {@code getScreenGrayscale} maps every pixel through the palette (and, through JavaCPP, copies the
- * screen into and out of a {@code std::vector}), ~12 us per Pong frame here. Consecutive frames
+ * screen into and out of a {@code std::vector}), ~13 us per Pong frame here. Consecutive frames
  * differ in few pixels, so this copies the indices out (a memcpy) and maps only the pixels that
- * differ from the frame converted before, found with the vectorised {@link Arrays#mismatch}: ~1 us
- * per Pong frame. Gray is a function of the index alone, so the result is exact.
+ * differ from the frame converted before, found with the vectorised {@link Arrays#mismatch}: ~1.5
+ * us per Pong frame; ~13 us when every pixel changes. Gray is a function of the index alone, so
+ * the result is exact.
  *
  * <p>Not thread safe; use it on the thread that steps its emulator.
  */
