@@ -176,12 +176,13 @@ class AreaResizeTest {
     AreaResize resize = new AreaResize(210, 160, 84, 84);
     byte[] got = new byte[84 * 84];
     resize.maxThenResize(a, 0, b, 0, got, 0);
-    // The failed call pools the first 100 rows of the next frame before it runs out of input.
+    // The next frame changes rows 0-100. The failed call pools them, runs out of input in row 101
+    // and never computes output row 40 (rows 100-102), which the next call must not take as done.
     byte[] next = b.clone();
-    for (int p = 0; p < 100 * 160; p++) {
+    for (int p = 0; p < 101 * 160; p++) {
       next[p] = (byte) rng.nextInt(256);
     }
-    byte[] cut = java.util.Arrays.copyOf(next, 100 * 160);
+    byte[] cut = java.util.Arrays.copyOf(next, 101 * 160);
     assertThrows(IndexOutOfBoundsException.class, () -> resize.maxThenResize(a, 0, cut, 0, got, 0));
     byte[] want = new byte[84 * 84];
     new AreaResize(210, 160, 84, 84).maxThenResizeScalar(a, 0, next, 0, want, 0);
