@@ -411,12 +411,13 @@ public final class PerExampleGradients {
     long positions = delta.getShape().get(2) * delta.getShape().get(3);
     // Both forms cost the same multiply-adds; they differ in what they copy. Unfolding copies the
     // input once per kernel tap (K x L per example), the grouped convolution only the input
-    // (C x H x W) and writes the gradients straight out. Measured here (B=256, 2 cores): grouped
-    // 2x faster for 32x8x8/4 (L=400 > 32 filters), 1.3x for 64x4x4/2 (81 > 64); unfolding 4x
-    // faster for 64x3x3/1 (49 < 64), where the grouped convolution's tiny groups dominate.
+    // (C x H x W) and writes the gradients straight out, but its many tiny groups run unevenly.
+    // Measured here (B=256, 2 cores, ms for G): 32x8x8/4 (L=400 positions, 32 filters) grouped
+    // 12-14 vs unfold 21; 64x4x4/2 (81, 64) grouped 12-27 (bimodal) vs unfold 12; 64x3x3/1 (49,
+    // 64) grouped 15-44 vs unfold 11. So grouped only where the unfolded input is much the larger.
     boolean grouped =
         switch (config.convMethod()) {
-          case AUTO -> positions > filters;
+          case AUTO -> positions > 4 * filters;
           case GROUPED -> true;
           case UNFOLD -> false;
         };

@@ -27,7 +27,7 @@ public record PerExampleGradientsConfig(
    * float rounding) with the same multiply-adds; they differ in the memory they copy.
    */
   public enum ConvMethod {
-    /** Per layer: grouped when the layer has more output positions than filters, else unfold. */
+    /** Per layer: grouped when output positions exceed 4x the filters (the first Atari layer). */
     AUTO,
     /** im2col: unfold the input, one batched matrix product per chunk. */
     UNFOLD,

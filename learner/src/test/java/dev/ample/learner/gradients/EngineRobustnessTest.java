@@ -107,11 +107,12 @@ class EngineRobustnessTest {
    * memory must stay flat. Two measures: arrays attached to the long-lived manager (must not change
    * at all), and the process's resident set sampled every 100 steps. The test JVM's heap is fixed
    * and pre-touched (parent pom: -Xms = -Xmx, AlwaysPreTouch), so RSS growth is native memory, not
-   * the collector sizing the heap. RSS still rises once or twice in the first ~1,400 steps (measured
-   * here: +17 MiB near step 900 as the JIT compiles the hot path, then flat to the MiB from step
-   * 1,400 to 2,000), so the check is on the second half: growth from step 1,000 to step 2,000 must
-   * stay under 16 MiB, i.e. under ~16 KiB per step; leaking one step's arrays (activations, probes,
-   * per-example statistics for B=64, ~100 KiB) would exceed it sixfold.
+   * the collector sizing the heap. RSS still rises in a few one-off steps (measured here: +17 MiB
+   * near step 900 as the JIT compiles the hot path; once +22 MiB between steps 1,900 and 2,000
+   * with the rest flat to 0.1 MiB), which a leak does not look like: a leak grows every interval.
+   * So the check is the median of the ten 100-step increments from step 1,000 to 2,000: under
+   * 256 KiB, i.e. under ~2.6 KiB per step; leaking one step's arrays (activations, probes,
+   * per-example statistics for B=64, ~100 KiB) would exceed it forty-fold.
    */
   @Test
   void memoryStaysFlatOverTwoThousandSteps(@TempDir Path dir) throws Exception {
@@ -153,8 +154,15 @@ class EngineRobustnessTest {
       System.out.printf("memory: arrays on base manager %d -> %d; RSS MiB by step%s%n",
           arraysAt100, arraysAt1000, trace);
       assertEquals(arraysAt100, arraysAt1000, "arrays leaked onto the base manager");
-      assertTrue(rss[20] - rss[10] < 16L << 20,
-          "native memory grew by 16 MiB or more after warm-up:" + trace);
+      long[] increments = new long[10];
+      for (int k = 0; k < 10; k++) {
+        increments[k] = rss[11 + k] - rss[10 + k];
+      }
+      java.util.Arrays.sort(increments);
+      long median = (increments[4] + increments[5]) / 2;
+      assertTrue(median < 256L << 10,
+          "native memory grows steadily after warm-up (median " + median / 1024
+              + " KiB per 100 steps):" + trace);
       List<String> lines = Files.readAllLines(dir.resolve("gradstats.jsonl"));
       assertEquals(20 * engine.parameters().size(), lines.size());
       assertTrue(lines.get(0).contains("\"snr_median\""), lines.get(0));
