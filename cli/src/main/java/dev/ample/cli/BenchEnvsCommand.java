@@ -43,7 +43,9 @@ public final class BenchEnvsCommand implements Runnable {
     RomResolver.Rom rom = null;
     try {
       rom = RomResolver.resolve("pong", romDir);
+      RomResolver.requireVerified(rom); // the benchmark loads only ROMs ALE knows
     } catch (IllegalArgumentException e) {
+      rom = null;
       System.out.println("no Pong ROM, measuring the built-in envs instead: " + e.getMessage());
     }
     if (rom != null) {

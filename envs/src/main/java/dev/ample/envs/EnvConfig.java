@@ -16,8 +16,17 @@ import java.util.Locale;
  * @param romDir directory holding ROM files such as {@code pong.bin}; null = look in {@code
  *     ALE_ROM_DIR}, then in the {@code roms} folder of an installed Python {@code ale_py}
  * @param atari emulator and preprocessing settings (ignored by built-in envs)
+ * @param allowUnverifiedRom whether the native backend may load a ROM whose MD5 ALE does not know,
+ *     by its file name (as ALE 0.7.3 allows). Off by default: such a file may be another revision,
+ *     modified or corrupt, and a bad cartridge can crash the emulator and the JVM with it.
  */
-public record EnvConfig(String id, Backend backend, int numEnvs, Path romDir, AtariSettings atari) {
+public record EnvConfig(
+    String id,
+    Backend backend,
+    int numEnvs,
+    Path romDir,
+    AtariSettings atari,
+    boolean allowUnverifiedRom) {
 
   /** Where an env runs. */
   public enum Backend {
@@ -56,18 +65,22 @@ public record EnvConfig(String id, Backend backend, int numEnvs, Path romDir, At
 
   /** {@code numEnvs} copies of {@code id} with the automatic backend and the v4 Atari preset. */
   public static EnvConfig of(String id, int numEnvs) {
-    return new EnvConfig(id, Backend.AUTO, numEnvs, null, AtariSettings.v4());
+    return new EnvConfig(id, Backend.AUTO, numEnvs, null, AtariSettings.v4(), false);
   }
 
   public EnvConfig withRomDir(Path dir) {
-    return new EnvConfig(id, backend, numEnvs, dir, atari);
+    return new EnvConfig(id, backend, numEnvs, dir, atari, allowUnverifiedRom);
   }
 
   public EnvConfig withAtari(AtariSettings settings) {
-    return new EnvConfig(id, backend, numEnvs, romDir, settings);
+    return new EnvConfig(id, backend, numEnvs, romDir, settings, allowUnverifiedRom);
   }
 
   public EnvConfig withBackend(Backend b) {
-    return new EnvConfig(id, b, numEnvs, romDir, atari);
+    return new EnvConfig(id, b, numEnvs, romDir, atari, allowUnverifiedRom);
+  }
+
+  public EnvConfig withAllowUnverifiedRom(boolean allow) {
+    return new EnvConfig(id, backend, numEnvs, romDir, atari, allow);
   }
 }

@@ -71,6 +71,9 @@ public final class Envs {
 
   private static VectorEnv createNativeAle(String game, EnvConfig config) {
     RomResolver.Rom rom = RomResolver.resolve(game, config.romDir());
+    if (!config.allowUnverifiedRom()) {
+      RomResolver.requireVerified(rom);
+    }
     return new AtariVectorEnv(
         new AleEmulators(rom, config.numEnvs(), config.atari()), config.atari());
   }

@@ -15,7 +15,7 @@ import java.util.Set;
  */
 public final class EnvSettings {
 
-  private static final Set<String> ENV_KEYS = Set.of("id", "backend", "num-envs", "rom-dir", "preset", "atari");
+  private static final Set<String> ENV_KEYS = Set.of("id", "backend", "num-envs", "rom-dir", "allow-unverified-rom", "preset", "atari");
   private static final Set<String> ATARI_KEYS = Set.of(
       "frame-skip", "stack", "size", "noop-max", "fire-reset", "episodic-life", "clip-rewards",
       "sticky-action-probability", "full-action-space", "max-episode-frames", "mode", "difficulty");
@@ -33,7 +33,7 @@ public final class EnvSettings {
       }
       Path romDir = env.hasPath("rom-dir") ? Path.of(env.getString("rom-dir")) : null;
       return new EnvConfig(env.getString("id"), EnvConfig.Backend.parse(env.getString("backend")),
-          env.getInt("num-envs"), romDir, atari);
+          env.getInt("num-envs"), romDir, atari, env.getBoolean("allow-unverified-rom"));
     } catch (ConfigException e) {
       throw new IllegalArgumentException("config section env: " + e.getMessage()
           + " (see the Configuration section of README.md)", e);

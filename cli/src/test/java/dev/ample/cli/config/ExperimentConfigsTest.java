@@ -100,6 +100,9 @@ class ExperimentConfigsTest {
     assertEquals(30, env.atari().noopMax());
     assertEquals(Path.of("/tmp/roms"), env.romDir());
     assertEquals("catch", EnvSettings.from(ExperimentConfigs.load(null, List.of())).id());
+    assertEquals(false, env.allowUnverifiedRom(), "unverified ROMs are refused by default");
+    assertEquals(true, EnvSettings.from(ExperimentConfigs.load(null,
+        List.of("env.allow-unverified-rom=true"))).allowUnverifiedRom());
   }
 
   @Test

@@ -123,6 +123,32 @@ public final class RomResolver {
     return new Rom(rom, game, false);
   }
 
+  /**
+   * Refuses a ROM that {@link #validate} accepted only by its file name: its MD5 is not one ALE
+   * knows, so it may be another revision, modified or corrupt, and a bad cartridge can crash the
+   * emulator (and the JVM with it) instead of failing cleanly.
+   *
+   * @throws IllegalArgumentException one line: what is wrong and the two ways out
+   */
+  public static void requireVerified(Rom rom) {
+    if (!rom.md5Verified()) {
+      throw new IllegalArgumentException(
+          "ROM " + rom.path() + " (MD5 " + md5(rom.path()) + ") is not a ROM ALE 0.7.3 knows for '"
+              + rom.game() + "' (another revision, a modified or a corrupt file, which can crash"
+              + " the emulator); use the original ROM (e.g. from ale-py's roms folder), or set"
+              + " env.allow-unverified-rom = true to load it by its file name anyway");
+    }
+  }
+
+  private static String md5(Path file) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("MD5").digest(Files.readAllBytes(file));
+      return java.util.HexFormat.of().formatHex(digest);
+    } catch (IOException | java.security.NoSuchAlgorithmException e) {
+      return "unreadable";
+    }
+  }
+
   /** ALE's game name for this file's MD5, if it has one. */
   static Optional<String> supportedGameByMd5(Path rom) {
     try {

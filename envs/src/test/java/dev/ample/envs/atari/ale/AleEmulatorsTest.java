@@ -138,7 +138,13 @@ class AleEmulatorsTest {
   @Test
   void fullPipelineThroughTheFactory() throws Exception {
     cartridge();
-    EnvConfig config = EnvConfig.of("pong", 2).withRomDir(dir);
+    IllegalArgumentException refused =
+        assertThrows(IllegalArgumentException.class,
+            () -> Envs.create(EnvConfig.of("pong", 2).withRomDir(dir)));
+    assertTrue(refused.getMessage().contains("env.allow-unverified-rom = true"), refused.getMessage());
+    assertTrue(refused.getMessage().contains("MD5 "), refused.getMessage());
+    // The test cartridge is a ROM ALE does not know: loading it by name needs the opt-in.
+    EnvConfig config = EnvConfig.of("pong", 2).withRomDir(dir).withAllowUnverifiedRom(true);
     try (VectorEnv env = Envs.create(config)) {
       assertEquals(6, env.numActions());
       assertEquals("UINT8[4, 84, 84]", env.observationSpace().toString());
