@@ -46,7 +46,7 @@ public final class BenchEnvsCommand implements Runnable {
       RomResolver.requireVerified(rom); // the benchmark loads only ROMs ALE knows
     } catch (IllegalArgumentException e) {
       rom = null;
-      System.out.println("no Pong ROM, measuring the built-in envs instead: " + e.getMessage());
+      System.out.println("no usable Pong ROM, measuring the built-in envs instead: " + e.getMessage());
     }
     if (rom != null) {
       benchPong(rom, out);
