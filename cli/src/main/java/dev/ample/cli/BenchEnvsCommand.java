@@ -57,6 +57,9 @@ public final class BenchEnvsCommand implements Runnable {
         "built-in (8 envs): cartpole %.0f steps/s, catch %.0f steps/s%n",
         out.get("cartpole_steps_per_s"), out.get("catch_steps_per_s"));
     bridgeHook(out);
+    if (rom != null) {
+      atariBridge(out);
+    }
     if (json) {
       try {
         System.out.println(new ObjectMapper().writeValueAsString(out));
@@ -99,6 +102,54 @@ public final class BenchEnvsCommand implements Runnable {
         long now = System.nanoTime();
         if (now >= end) {
           return steps * config.atari().frameSkip() / ((now - start) / 1e9);
+        }
+      }
+    }
+  }
+
+  /**
+   * An 8-env v4 Pong step through the Gymnasium backend (ale-py in the worker, frames over Py4J,
+   * the same Java preprocessing) against the native backend, when Python has ale-py.
+   */
+  private void atariBridge(Map<String, Object> out) {
+    EnvConfig config = EnvConfig.of("pong", 8).withRomDir(romDir).withAtari(AtariSettings.v4());
+    double nativeMs = msPerStep(config.withBackend(EnvConfig.Backend.ALE));
+    double bridgeMs;
+    try {
+      bridgeMs = msPerStep(config.withBackend(EnvConfig.Backend.GYMNASIUM));
+    } catch (GymnasiumWorkerException | IllegalArgumentException e) {
+      System.out.println("gymnasium Atari: not measured: " + e.getMessage());
+      out.put("bridge_atari_step_ms", null);
+      return;
+    }
+    System.out.printf("8-env v4 Pong step: native %.2f ms, gymnasium backend %.2f ms%n",
+        nativeMs, bridgeMs);
+    out.put("native_atari_step_ms", nativeMs);
+    out.put("bridge_atari_step_ms", bridgeMs);
+  }
+
+  private double msPerStep(EnvConfig config) {
+    try (VectorEnv env = Envs.create(config)) {
+      env.reset(5);
+      SplittableRandom rng = new SplittableRandom(5);
+      int[] actions = new int[config.numEnvs()];
+      long steps = 0;
+      long start = 0;
+      double secs = Math.min(seconds, 2);
+      for (int warm = 0; ; steps++) {
+        for (int i = 0; i < actions.length; i++) {
+          actions[i] = rng.nextInt(env.numActions());
+        }
+        env.step(actions);
+        if (warm < 20) { // the first steps pay for class loading and the JIT
+          warm++;
+          steps = -1;
+          start = System.nanoTime();
+          continue;
+        }
+        long now = System.nanoTime();
+        if (now - start >= secs * 1e9) {
+          return (now - start) / 1e6 / (steps + 1);
         }
       }
     }
