@@ -1,0 +1,256 @@
+package dev.ample.learner;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import dev.ample.agents.Mlp;
+import dev.ample.agents.PolicyValueNetwork;
+import dev.ample.learner.logging.GradStatsWriter;
+import dev.ample.optim.Optimizers;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Memory, refusal of non-finite input, and checkpoints of {@link PpoLearner}. */
+class PpoLearnerStateTest {
+
+  static final int OBS = 6;
+  static final int ACTIONS = 3;
+  static final int T = 16;
+  static final int N = 4;
+
+  private static PolicyValueNetwork network(NDManager m, int seed) {
+    Engine.getInstance().setRandomSeed(seed);
+    PolicyValueNetwork net = Mlp.builder().setNumActions(ACTIONS).optHidden(16, 16).build();
+    net.initialize(m, DataType.FLOAT32, new Shape(1, OBS));
+    return net;
+  }
+
+  private static PpoLearner learner(PolicyValueNetwork net, NDManager m, GradStatsWriter writer) {
+    return PpoLearner.builder()
+        .setNetwork(net)
+        .setManager(m)
+        .setOptimizer(Optimizers.create("eve", Map.of("lr", 1e-2, "schedule", "linear:200")))
+        .optConfig(PpoConfig.builder().optEpochs(2).optMinibatchSize(16).optClip(0.2)
+            .optSeed(11).build())
+        .optGradStats(writer)
+        .build();
+  }
+
+  /**
+   * A rollout that does not depend on the policy (so two runs can be fed the same data): random
+   * observations, actions, rewards and values, log-probs near uniform, both kinds of episode end.
+   */
+  static Rollout syntheticRollout(long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    int n = T * N;
+    float[] obs = new float[n * OBS];
+    for (int k = 0; k < obs.length; k++) {
+      obs[k] = (float) rng.nextGaussian();
+    }
+    int[] actions = new int[n];
+    float[] logProbs = new float[n];
+    float[] values = new float[n];
+    float[] rewards = new float[n];
+    boolean[] term = new boolean[n];
+    boolean[] trunc = new boolean[n];
+    float[] finals = new float[n];
+    for (int k = 0; k < n; k++) {
+      actions[k] = rng.nextInt(ACTIONS);
+      logProbs[k] = (float) (Math.log(1.0 / ACTIONS) + 0.1 * rng.nextGaussian());
+      values[k] = (float) (0.5 * rng.nextGaussian());
+      rewards[k] = (float) rng.nextGaussian();
+      term[k] = rng.nextDouble() < 0.05;
+      trunc[k] = rng.nextDouble() < 0.05;
+      finals[k] = (float) rng.nextGaussian();
+    }
+    float[] boot = new float[N];
+    for (int i = 0; i < N; i++) {
+      boot[i] = (float) rng.nextGaussian();
+    }
+    return new Rollout(T, N, new int[] {OBS}, null, obs, actions, logProbs, values, rewards, term,
+        trunc, finals, boot);
+  }
+
+  private static Rollout withReward(Rollout r, int k, float reward) {
+    float[] rewards = r.rewards().clone();
+    rewards[k] = reward;
+    return new Rollout(r.steps(), r.envs(), r.observationShape(), r.byteObservations(),
+        r.floatObservations(), r.actions(), r.logProbs(), r.values(), rewards, r.terminated(),
+        r.truncated(), r.finalValues(), r.bootstrapValues());
+  }
+
+  private static byte[] state(PpoLearner learner) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    learner.saveState(out);
+    return out.toByteArray();
+  }
+
+  private static List<int[]> parameterBits(PolicyValueNetwork net) {
+    List<int[]> out = new ArrayList<>();
+    for (Pair<String, Parameter> p : net.getParameters()) {
+      float[] v = p.getValue().getArray().toFloatArray();
+      int[] bits = new int[v.length];
+      for (int i = 0; i < v.length; i++) {
+        bits[i] = Float.floatToRawIntBits(v[i]);
+      }
+      out.add(bits);
+    }
+    return out;
+  }
+
+  /**
+   * 400 optimizer steps (50 iterations of 8) with Eve, whose state is replaced every step, and
+   * gradstats every 5 steps (all statistics then): the arrays on the long-lived manager must be as
+   * many after the last iteration as after the fifth. Leaking one step's state (4 arrays per
+   * tensor) or updates would add hundreds.
+   */
+  @Test
+  void arraysOnTheLongLivedManagerStayConstant(@TempDir Path dir) throws Exception {
+    try (NDManager m = NDManager.newBaseManager();
+        GradStatsWriter writer = new GradStatsWriter(dir.resolve("gradstats.jsonl"), 5)) {
+      PolicyValueNetwork net = network(m, 1);
+      PpoLearner learner = learner(net, m, writer);
+      int atFive = 0;
+      for (int it = 0; it < 50; it++) {
+        learner.update(syntheticRollout(it), it / 50.0);
+        if (it == 4) {
+          atFive = m.getManagedArrays().size();
+        }
+      }
+      int atFifty = m.getManagedArrays().size();
+      System.out.printf("arrays on the long-lived manager: %d after 5 iterations, %d after 50%n",
+          atFive, atFifty);
+      assertEquals(atFive, atFifty, "arrays leaked onto the long-lived manager");
+      assertEquals(400, learner.optimizerSteps());
+      List<String> lines = Files.readAllLines(dir.resolve("gradstats.jsonl"));
+      assertEquals(80 * learner.parameterNames().size(), lines.size());
+      assertTrue(lines.get(0).contains("\"step\":5"), lines.get(0));
+      assertTrue(lines.get(0).matches(".*\"update_norm\":[0-9].*"), lines.get(0));
+      assertTrue(lines.get(0).matches(".*\"sign_agreement\":[0-9].*"), lines.get(0));
+    }
+  }
+
+  /** A NaN reward gives NaN advantages: refused before any change, and the learner goes on. */
+  @Test
+  void nanAdvantagesAreRefusedBeforeAnyChange() throws Exception {
+    try (NDManager m = NDManager.newBaseManager()) {
+      PolicyValueNetwork net = network(m, 2);
+      PpoLearner learner = learner(net, m, null);
+      learner.update(syntheticRollout(0), 0);
+      byte[] before = state(learner);
+      Rollout bad = withReward(syntheticRollout(1), 37, Float.NaN);
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> learner.update(bad, 0.1));
+      assertTrue(e.getMessage().contains("rewards[37]"), e.getMessage());
+      assertArrayEquals(before, state(learner), "parameters or optimizer state changed");
+      assertEquals(8, learner.optimizerSteps());
+      assertEquals(1, learner.iterations());
+      learner.update(syntheticRollout(1), 0.1);
+      assertEquals(16, learner.optimizerSteps());
+    }
+  }
+
+  /**
+   * A reward of 1e30 keeps every rollout field and advantage finite but overflows the value loss
+   * of the minibatch that holds it: the engine refuses that step before its backward pass, so
+   * the parameters and optimizer state are those of before the step.
+   */
+  @Test
+  void nonFiniteLossStopsBeforeTheStepChangesAnything() throws Exception {
+    try (NDManager m = NDManager.newBaseManager()) {
+      PolicyValueNetwork net = network(m, 3);
+      PpoLearner learner = learner(net, m, null);
+      learner.update(syntheticRollout(0), 0);
+      byte[] before = state(learner);
+      Rollout huge = syntheticRollout(1);
+      float[] rewards = huge.rewards();
+      java.util.Arrays.fill(rewards, 1e30f);
+      Rollout bad = new Rollout(T, N, huge.observationShape(), null, huge.floatObservations(),
+          huge.actions(), huge.logProbs(), huge.values(), rewards, huge.terminated(),
+          huge.truncated(), huge.finalValues(), huge.bootstrapValues());
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> learner.update(bad, 0.1));
+      assertTrue(e.getMessage().contains("not finite"), e.getMessage());
+      assertArrayEquals(before, state(learner), "parameters or optimizer state changed");
+      assertEquals(8, learner.optimizerSteps());
+    }
+  }
+
+  /**
+   * Train 3 iterations, save, train 3 more; a second learner with other initial weights loads the
+   * save and trains the same 3: its parameters and metrics must be bit-identical to the
+   * uninterrupted run's (Eve with a linear schedule, annealed clip: the step count, the optimizer
+   * moments and the shuffles all have to come back). Saving the loaded state gives the same bytes.
+   */
+  @Test
+  void resumingFromACheckpointIsBitIdentical(@TempDir Path dir) throws Exception {
+    try (NDManager m = NDManager.newBaseManager()) {
+      PolicyValueNetwork netA = network(m, 4);
+      PpoLearner a = learner(netA, m, null);
+      for (int it = 0; it < 3; it++) {
+        a.update(syntheticRollout(100 + it), it / 6.0);
+      }
+      Path file = dir.resolve("learner.state");
+      a.saveState(file);
+      List<PpoMetrics> metricsA = new ArrayList<>();
+      for (int it = 3; it < 6; it++) {
+        metricsA.add(a.update(syntheticRollout(100 + it), it / 6.0));
+      }
+
+      PolicyValueNetwork netB = network(m, 5);
+      PpoLearner b = learner(netB, m, null);
+      b.update(syntheticRollout(999), 0); // state that the load must replace entirely
+      b.loadState(file);
+      assertArrayEquals(Files.readAllBytes(file), state(b), "save(load(s)) != s");
+      assertEquals(3, b.iterations());
+      assertEquals(24, b.optimizerSteps());
+      List<PpoMetrics> metricsB = new ArrayList<>();
+      for (int it = 3; it < 6; it++) {
+        metricsB.add(b.update(syntheticRollout(100 + it), it / 6.0));
+      }
+
+      List<int[]> bitsA = parameterBits(netA);
+      List<int[]> bitsB = parameterBits(netB);
+      for (int j = 0; j < bitsA.size(); j++) {
+        assertArrayEquals(bitsA.get(j), bitsB.get(j), "parameter " + j + " differs after resume");
+      }
+      assertEquals(metricsA, metricsB);
+      assertArrayEquals(state(a), state(b));
+    }
+  }
+
+  @Test
+  void loadingIntoALearnerWithAnotherOptimizerIsRefused() throws Exception {
+    try (NDManager m = NDManager.newBaseManager()) {
+      PpoLearner eve = learner(network(m, 6), m, null);
+      byte[] saved = state(eve);
+      PpoLearner adam = PpoLearner.builder()
+          .setNetwork(network(m, 6))
+          .setManager(m)
+          .setOptimizer(Optimizers.create("adam"))
+          .build();
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> adam.loadState(new ByteArrayInputStream(saved)));
+      assertTrue(e.getMessage().contains("eve"), e.getMessage());
+      assertFalse(e.getMessage().isBlank());
+    }
+  }
+}
