@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -15,7 +16,11 @@ import ai.djl.util.Pair;
 import dev.ample.agents.Mlp;
 import dev.ample.agents.PolicyValueNetwork;
 import dev.ample.learner.logging.GradStatsWriter;
+import dev.ample.optim.GradientStats;
+import dev.ample.optim.Optimizer;
+import dev.ample.optim.OptimizerState;
 import dev.ample.optim.Optimizers;
+import dev.ample.optim.Statistic;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,7 +29,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -234,6 +241,60 @@ class PpoLearnerStateTest {
       }
       assertEquals(metricsA, metricsB);
       assertArrayEquals(state(a), state(b));
+    }
+  }
+
+  /**
+   * An optimizer whose first step turns finite statistics into NaN updates: the parameters must
+   * not change, and since the optimizer state has advanced the learner refuses to go on until a
+   * checkpoint is loaded, after which it trains again.
+   */
+  @Test
+  void nonFiniteUpdatesLeaveParametersAndBlockTheLearnerUntilALoad() throws Exception {
+    try (NDManager m = NDManager.newBaseManager()) {
+      Optimizer sgd = Optimizers.create("sgd");
+      AtomicInteger calls = new AtomicInteger();
+      Optimizer nanUpdates = new Optimizer() {
+        public String name() {
+          return "sgd";
+        }
+
+        public Set<Statistic> requiredStatistics() {
+          return sgd.requiredStatistics();
+        }
+
+        public OptimizerState init(List<NDArray> params) {
+          return sgd.init(params);
+        }
+
+        public Step update(GradientStats stats, OptimizerState state, List<NDArray> params) {
+          Step s = sgd.update(stats, state, params);
+          if (calls.getAndIncrement() > 0) {
+            return s;
+          }
+          return new Step(s.updates().stream().map(u -> u.mul(Float.NaN)).toList(), s.state(),
+              s.learningRate());
+        }
+      };
+      PolicyValueNetwork net = network(m, 7);
+      PpoLearner learner = PpoLearner.builder().setNetwork(net).setManager(m)
+          .setOptimizer(nanUpdates)
+          .optConfig(PpoConfig.builder().optMinibatchSize(16).build())
+          .build();
+      byte[] before = state(learner);
+      List<int[]> bits = parameterBits(net);
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> learner.update(syntheticRollout(0), 0));
+      assertTrue(e.getMessage().contains("non-finite updates"), e.getMessage());
+      List<int[]> after = parameterBits(net);
+      for (int j = 0; j < bits.size(); j++) {
+        assertArrayEquals(bits.get(j), after.get(j), "parameter " + j + " changed");
+      }
+      assertThrows(IllegalStateException.class, () -> learner.update(syntheticRollout(0), 0));
+      assertEquals(1, calls.get(), "a blocked learner must not call the optimizer");
+      learner.loadState(new ByteArrayInputStream(before));
+      learner.update(syntheticRollout(0), 0);
+      assertEquals(12, learner.optimizerSteps());
     }
   }
 

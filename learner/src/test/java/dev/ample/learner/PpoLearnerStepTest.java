@@ -13,7 +13,8 @@ import dev.ample.optim.Optimizers;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * One PPO minibatch step with plain SGD against a reference written out by hand in double: a
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
  *
  * and SGD's step is {@code -lr mean_i dL_i/dtheta}. Old log-probabilities are offset from the
  * current ones so that some ratios fall outside the clip range, which is annealed (0.4 at progress
- * 0.5 gives 0.2).
+ * 0.5 gives 0.2). Run with and without per-minibatch advantage normalisation.
  */
 class PpoLearnerStepTest {
 
@@ -40,8 +41,9 @@ class PpoLearnerStepTest {
   static final double ENT = 0.05;
   static final double CLIP = 0.2;
 
-  @Test
-  void oneMinibatchSgdStepMatchesHandComputedGradient() {
+  @ParameterizedTest(name = "normalize advantages {0}")
+  @ValueSource(booleans = {false, true})
+  void oneMinibatchSgdStepMatchesHandComputedGradient(boolean normalize) {
     Engine.getInstance().setRandomSeed(21);
     SplittableRandom rng = new SplittableRandom(5);
     try (NDManager m = NDManager.newBaseManager()) {
@@ -52,7 +54,8 @@ class PpoLearnerStepTest {
           .setManager(m)
           .setOptimizer(Optimizers.create("sgd", Map.of("lr", LR)))
           .optConfig(PpoConfig.builder().optEpochs(1).optMinibatchSize(B).optClip(0.4)
-              .optAnnealClip(true).optValueCoef(VF).optEntropyCoef(ENT).build())
+              .optAnnealClip(true).optValueCoef(VF).optEntropyCoef(ENT)
+              .optNormalizeAdvantages(normalize).build())
           .build();
       // Parameter order: policy weight (A, D), policy bias (A), value weight (1, D), value bias.
       List<String> names = learner.parameterNames();
@@ -86,6 +89,18 @@ class PpoLearnerStepTest {
       Rollout rollout = new Rollout(1, B, new int[] {D}, null, obs, actions, oldLogProbs, values,
           rewards, allTrue(B), new boolean[B], new float[B], new float[B]);
 
+      double[] advantages = new double[B];
+      for (int i = 0; i < B; i++) {
+        advantages[i] = rewards[i] - values[i];
+      }
+      if (normalize) { // (A - mean) / (population std + 1e-8) over the minibatch
+        double mean = java.util.Arrays.stream(advantages).average().orElseThrow();
+        double var = java.util.Arrays.stream(advantages).map(a -> sq(a - mean)).average()
+            .orElseThrow();
+        for (int i = 0; i < B; i++) {
+          advantages[i] = (advantages[i] - mean) / (Math.sqrt(var) + 1e-8);
+        }
+      }
       double[][] gWp = new double[A][D];
       double[] gBp = new double[A];
       double[] gWv = new double[D];
@@ -97,7 +112,7 @@ class PpoLearnerStepTest {
       double clipped = 0;
       int outside = 0;
       for (int i = 0; i < B; i++) {
-        double adv = rewards[i] - values[i];
+        double adv = advantages[i];
         double ret = rewards[i];
         double logRatio = logp[i][actions[i]] - oldLogProbs[i];
         double r = Math.exp(logRatio);
