@@ -40,6 +40,14 @@ public final class CategoricalPolicy {
     long[] shape = logits.getShape().getShape();
     int n = (int) shape[shape.length - 1];
     float[] p = logits.logSoftmax(-1).exp().toFloatArray();
+    return sample(p, n, rng);
+  }
+
+  /**
+   * Inverse-CDF sampling over row-major probabilities {@code p} of {@code n} actions per row, one
+   * {@code rng.nextDouble()} per row in row order (shared with {@link Agent}, so both draw alike).
+   */
+  static int[] sample(float[] p, int n, SplittableRandom rng) {
     int rows = p.length / n;
     int[] actions = new int[rows];
     for (int r = 0; r < rows; r++) {

@@ -56,12 +56,17 @@ public final class Mlp {
       if (Arrays.stream(hidden).anyMatch(h -> h < 1)) {
         throw new IllegalArgumentException("hidden widths must be >= 1: " + Arrays.toString(hidden));
       }
+      return PolicyValueNetwork.of(buildTrunk(), numActions);
+    }
+
+    /** The hidden layers alone, for networks that put a front before them ({@link Networks}). */
+    SequentialBlock buildTrunk() {
       SequentialBlock trunk = new SequentialBlock();
       for (int h : hidden) {
         trunk.add(Linear.builder().setUnits(h).build());
         trunk.add(tanh ? Activation.tanhBlock() : Activation.reluBlock());
       }
-      return PolicyValueNetwork.of(trunk, numActions);
+      return trunk;
     }
   }
 
