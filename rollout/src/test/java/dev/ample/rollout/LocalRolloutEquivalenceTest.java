@@ -1,0 +1,203 @@
+package dev.ample.rollout;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ample.agents.Agent;
+import dev.ample.envs.EnvConfig;
+import dev.ample.envs.EpisodeEnd;
+import dev.ample.envs.ObservationSpace;
+import dev.ample.envs.Observations;
+import dev.ample.envs.StepResult;
+import dev.ample.envs.VectorEnv;
+import dev.ample.envs.builtin.BuiltinVectorEnv;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.IntFunction;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The actor rollout gives, bit for bit, what a plain single-threaded loop over ONE vector env of
+ * all N envs gives with the same seed, agent and sampling random source, across consecutive
+ * collects (the envs continue, they are not reset between batches).
+ */
+class LocalRolloutEquivalenceTest {
+
+  private static final long SEED = 11;
+  private static final int STEPS = 16;
+  private static final int COLLECTS = 3;
+
+  /** The reference: one VectorEnv of N envs stepped in a loop, as LocalRollout documents. */
+  static List<RolloutBatch> reference(VectorEnv env, Agent agent, long seed, int steps, int collects) {
+    ObservationSpace space = env.observationSpace();
+    int[] shape = space.shape();
+    int size = space.size();
+    int n = env.numEnvs();
+    boolean u8 = space.dtype() == ObservationSpace.Dtype.UINT8;
+    SplittableRandom rng = LocalRollout.actionRandom(seed);
+    Observations obs = env.reset(seed).observations();
+    List<RolloutBatch> batches = new ArrayList<>();
+    for (int c = 0; c < collects; c++) {
+      int tn = steps * n;
+      byte[] bo = u8 ? new byte[tn * size] : null;
+      float[] fo = u8 ? null : new float[tn * size];
+      int[] actions = new int[tn];
+      float[] logProbs = new float[tn];
+      float[] values = new float[tn];
+      float[] rewards = new float[tn];
+      boolean[] terminated = new boolean[tn];
+      boolean[] truncated = new boolean[tn];
+      float[] finalValues = new float[tn];
+      List<EpisodeEnd> episodes = new ArrayList<>();
+      for (int t = 0; t < steps; t++) {
+        if (u8) {
+          System.arraycopy(obs.bytes(), 0, bo, t * n * size, n * size);
+        } else {
+          System.arraycopy(obs.floats(), 0, fo, t * n * size, n * size);
+        }
+        Agent.Acted a = agent.act(obs.bytes(), obs.floats(), shape, n, rng);
+        StepResult r = env.step(a.actions());
+        List<Integer> cut = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          int k = t * n + i;
+          actions[k] = a.actions()[i];
+          logProbs[k] = a.logProbs()[i];
+          values[k] = a.values()[i];
+          rewards[k] = r.rewards()[i];
+          terminated[k] = r.terminated()[i];
+          truncated[k] = r.truncated()[i];
+          if (r.episodeEnds()[i] != null) {
+            episodes.add(r.episodeEnds()[i]);
+          }
+          if (truncated[k]) {
+            cut.add(i);
+          }
+        }
+        if (!cut.isEmpty()) {
+          // V of the truncated envs' final observations, one batch of just those, in env order.
+          int m = cut.size();
+          byte[] fb = u8 ? new byte[m * size] : null;
+          float[] ff = u8 ? null : new float[m * size];
+          for (int j = 0; j < m; j++) {
+            if (u8) {
+              System.arraycopy(r.finalObservations().bytes(), cut.get(j) * size, fb, j * size, size);
+            } else {
+              System.arraycopy(r.finalObservations().floats(), cut.get(j) * size, ff, j * size, size);
+            }
+          }
+          float[] v = agent.values(fb, ff, shape, m);
+          for (int j = 0; j < m; j++) {
+            finalValues[t * n + cut.get(j)] = v[j];
+          }
+        }
+        obs = r.observations();
+      }
+      float[] bootstrap = agent.values(obs.bytes(), obs.floats(), shape, n);
+      batches.add(new RolloutBatch(steps, n, space, bo, fo, actions, logProbs, values, rewards,
+          terminated, truncated, finalValues, bootstrap, episodes, tn, tn));
+    }
+    return batches;
+  }
+
+  static void assertSameBatch(RolloutBatch want, RolloutBatch got, String where) {
+    assertEquals(want.steps(), got.steps(), where);
+    assertEquals(want.envs(), got.envs(), where);
+    assertEquals(want.space(), got.space(), where);
+    assertArrayEquals(want.byteObservations(), got.byteObservations(), where + " byte observations");
+    assertArrayEquals(want.floatObservations(), got.floatObservations(), where + " float observations");
+    assertArrayEquals(want.actions(), got.actions(), where + " actions");
+    // assertArrayEquals on floats without a delta compares bit patterns: bit for bit.
+    assertArrayEquals(want.logProbs(), got.logProbs(), where + " log-probs");
+    assertArrayEquals(want.values(), got.values(), where + " values");
+    assertArrayEquals(want.rewards(), got.rewards(), where + " rewards");
+    assertArrayEquals(want.terminated(), got.terminated(), where + " terminated");
+    assertArrayEquals(want.truncated(), got.truncated(), where + " truncated");
+    assertArrayEquals(want.finalValues(), got.finalValues(), where + " final values");
+    assertArrayEquals(want.bootstrapValues(), got.bootstrapValues(), where + " bootstrap values");
+    assertEquals(want.episodes(), got.episodes(), where + " episodes");
+    assertEquals(want.agentSteps(), got.agentSteps(), where + " agent steps");
+    assertEquals(want.frames(), got.frames(), where + " frames");
+  }
+
+  private static List<RolloutBatch> collect(LocalRollout rollout) {
+    List<RolloutBatch> got = new ArrayList<>();
+    for (int c = 0; c < COLLECTS; c++) {
+      got.add(rollout.collect(STEPS));
+    }
+    return got;
+  }
+
+  private static void assertSame(List<RolloutBatch> want, List<RolloutBatch> got) {
+    for (int c = 0; c < want.size(); c++) {
+      assertSameBatch(want.get(c), got.get(c), "collect " + c);
+    }
+  }
+
+  @Test
+  void catchWithTwoRunnersOfFourEqualsOneVectorOfEight() {
+    try (TestAgents a = new TestAgents(new int[] {1, 10, 5}, true, 3)) {
+      List<RolloutBatch> want;
+      try (VectorEnv env = new BuiltinVectorEnv(8, dev.ample.envs.builtin.Catch::new)) {
+        want = reference(env, a.agent, SEED, STEPS, COLLECTS);
+      }
+      List<RolloutBatch> got;
+      try (LocalRollout rollout = LocalRollout.start(EnvConfig.of("catch", 8), 2, a.agent, SEED)) {
+        assertEquals(8, rollout.numEnvs());
+        assertEquals(3, rollout.numActions());
+        assertEquals(new ObservationSpace(new int[] {1, 10, 5}, ObservationSpace.Dtype.UINT8),
+            rollout.observationSpace());
+        got = collect(rollout);
+      }
+      assertSame(want, got);
+      // Catch episodes last 9 steps: 16 steps x 8 envs end games in every collect.
+      assertTrue(got.get(0).episodes().size() >= 8);
+    }
+  }
+
+  @Test
+  void cartpoleWithTwoRunnersOfFourEqualsOneVectorOfEight() {
+    try (TestAgents a = new TestAgents(new int[] {4}, false, 2)) {
+      List<RolloutBatch> want;
+      try (VectorEnv env = new BuiltinVectorEnv(8, dev.ample.envs.builtin.CartPole::new)) {
+        want = reference(env, a.agent, SEED, STEPS, COLLECTS);
+      }
+      List<RolloutBatch> got;
+      try (LocalRollout rollout = LocalRollout.start(EnvConfig.of("cartpole", 8), 2, a.agent, SEED)) {
+        got = collect(rollout);
+      }
+      assertSame(want, got);
+    }
+  }
+
+  @Test
+  void truncationGivesFinalValuesAlsoWithAnUnevenSplit() {
+    IntFunction<VectorEnv> envs = n -> new BuiltinVectorEnv(n, () -> new ShortCartPole(5));
+    try (TestAgents a = new TestAgents(new int[] {4}, false, 2)) {
+      List<RolloutBatch> want;
+      try (VectorEnv env = envs.apply(8)) {
+        want = reference(env, a.agent, SEED, STEPS, COLLECTS);
+      }
+      List<RolloutBatch> got;
+      // 3 runners: 3 + 3 + 2 envs.
+      try (LocalRollout rollout =
+          LocalRollout.start(8, 3, (r, count) -> envs.apply(count), 1, a.agent, SEED)) {
+        got = collect(rollout);
+      }
+      assertSame(want, got);
+      int cut = 0;
+      for (RolloutBatch b : got) {
+        for (int k = 0; k < b.size(); k++) {
+          if (b.truncated()[k]) {
+            cut++;
+            assertTrue(b.finalValues()[k] != 0f, "final value at " + k);
+          } else {
+            assertEquals(0f, b.finalValues()[k]);
+          }
+        }
+      }
+      assertTrue(cut > 8, "truncations seen: " + cut);
+    }
+  }
+}
