@@ -56,6 +56,8 @@ public final class LocalRollout implements AutoCloseable {
   /** How long a reset or a collect may take before the rollout gives up on it. */
   static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(10);
 
+  private static final String SIMPLE_LOGGER_AKKA = "org.slf4j.simpleLogger.log.akka";
+
   private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
   private static final String AKKA_CONFIG = String.join("\n",
@@ -321,6 +323,11 @@ public final class LocalRollout implements AutoCloseable {
   }
 
   private static Config akkaConfig() {
+    // Akka's Slf4jLogger announces itself at INFO whatever akka.loglevel says; under slf4j-simple
+    // (the cli's binding) keep the akka.* loggers at WARN unless the user chose a level.
+    if (System.getProperty(SIMPLE_LOGGER_AKKA) == null) {
+      System.setProperty(SIMPLE_LOGGER_AKKA, "warn");
+    }
     // Only this in-code config over Akka's reference.conf: an application.conf elsewhere on the
     // class path cannot change the rollout's dispatchers or logging.
     return ConfigFactory.parseString(AKKA_CONFIG)

@@ -1,0 +1,56 @@
+package dev.ample.rollout;
+
+import dev.ample.envs.ObservationSpace;
+import dev.ample.envs.StepResult;
+import dev.ample.envs.VectorEnv;
+
+/** Passes through to a vector env and throws on its {@code failAt}-th step, like a dead worker. */
+final class FailingVectorEnv implements VectorEnv {
+  private final VectorEnv inner;
+  private final int failAt;
+  private int steps;
+  volatile boolean closed;
+  boolean failReset;
+
+  FailingVectorEnv(VectorEnv inner, int failAt) {
+    this.inner = inner;
+    this.failAt = failAt;
+  }
+
+  @Override
+  public int numEnvs() {
+    return inner.numEnvs();
+  }
+
+  @Override
+  public ObservationSpace observationSpace() {
+    return inner.observationSpace();
+  }
+
+  @Override
+  public int numActions() {
+    return inner.numActions();
+  }
+
+  @Override
+  public StepResult reset(long seed) {
+    if (failReset) {
+      throw new IllegalStateException("gymnasium worker did not start");
+    }
+    return inner.reset(seed);
+  }
+
+  @Override
+  public StepResult step(int[] actions) {
+    if (++steps == failAt) {
+      throw new IllegalStateException("gymnasium worker died (exit code 137)\nstack of the worker");
+    }
+    return inner.step(actions);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    inner.close();
+  }
+}

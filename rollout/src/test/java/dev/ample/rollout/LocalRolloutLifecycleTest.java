@@ -1,0 +1,167 @@
+package dev.ample.rollout;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ample.envs.EnvConfig;
+import dev.ample.envs.EpisodeEnd;
+import dev.ample.envs.builtin.BuiltinVectorEnv;
+import dev.ample.envs.builtin.CartPole;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Failures, shutdown, episodes and frame counting. */
+class LocalRolloutLifecycleTest {
+
+  /** Threads the rollout's actor system is running (Akka names them after the system). */
+  private static List<String> rolloutThreads() {
+    List<String> names = new ArrayList<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.isAlive() && t.getName().startsWith("ample-rollout")) {
+        names.add(t.getName());
+      }
+    }
+    return names;
+  }
+
+  private static void assertNoRolloutThreadsWithin(long millis) throws InterruptedException {
+    long end = System.currentTimeMillis() + millis;
+    while (!rolloutThreads().isEmpty() && System.currentTimeMillis() < end) {
+      Thread.sleep(20);
+    }
+    assertEquals(List.of(), rolloutThreads());
+  }
+
+  @Test
+  void anEnvThatThrowsFailsTheCollectNamingTheRunnerAndCause() throws Exception {
+    List<FailingVectorEnv> made = new ArrayList<>();
+    try (TestAgents a = new TestAgents(new int[] {4}, false, 2)) {
+      LocalRollout rollout = LocalRollout.start(8, 2, (r, count) -> {
+        // Runner 1 dies on its 20th step: inside the second collect of 16 steps.
+        FailingVectorEnv e = new FailingVectorEnv(
+            new BuiltinVectorEnv(count, CartPole::new), r == 1 ? 20 : Integer.MAX_VALUE);
+        made.add(e);
+        return e;
+      }, 1, a.agent, 3);
+      assertFalse(rolloutThreads().isEmpty());
+      rollout.collect(16);
+      RolloutException e = assertThrows(RolloutException.class, () -> rollout.collect(16));
+      assertEquals(
+          "runner 1 (envs 4-7) failed: IllegalStateException: gymnasium worker died (exit code 137)",
+          e.getMessage());
+      assertTrue(e.getCause() instanceof IllegalStateException);
+      RolloutException again = assertThrows(RolloutException.class, () -> rollout.collect(16));
+      assertTrue(again.getMessage().startsWith("rollout unusable after an earlier failure: runner 1"),
+          again.getMessage());
+
+      rollout.close();
+      rollout.close();
+      rollout.whenTerminated().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      assertTrue(made.stream().allMatch(env -> env.closed), "every env closed");
+      assertNoRolloutThreadsWithin(5_000);
+      assertThrows(IllegalStateException.class, () -> rollout.collect(1));
+    }
+  }
+
+  @Test
+  void aFailingEnvFactoryClosesTheEnvsAlreadyMadeAndThrowsItsError() throws Exception {
+    List<FailingVectorEnv> made = new ArrayList<>();
+    IllegalArgumentException boom = new IllegalArgumentException("no ROM for pong; set env.rom-dir");
+    try (TestAgents a = new TestAgents(new int[] {4}, false, 2)) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> LocalRollout.start(6, 3, (r, count) -> {
+            if (r == 2) {
+              throw boom;
+            }
+            FailingVectorEnv env =
+                new FailingVectorEnv(new BuiltinVectorEnv(count, CartPole::new), Integer.MAX_VALUE);
+            made.add(env);
+            return env;
+          }, 1, a.agent, 3));
+      assertSame(boom, e);
+      assertEquals(2, made.size());
+      assertTrue(made.stream().allMatch(env -> env.closed));
+      assertNoRolloutThreadsWithin(5_000);
+    }
+  }
+
+  @Test
+  void aFailingResetIsARolloutExceptionAndClosesEverything() throws Exception {
+    List<FailingVectorEnv> made = new ArrayList<>();
+    try (TestAgents a = new TestAgents(new int[] {4}, false, 2)) {
+      RolloutException e = assertThrows(RolloutException.class,
+          () -> LocalRollout.start(4, 2, (r, count) -> {
+            FailingVectorEnv env =
+                new FailingVectorEnv(new BuiltinVectorEnv(count, CartPole::new), Integer.MAX_VALUE);
+            env.failReset = r == 1;
+            made.add(env);
+            return env;
+          }, 1, a.agent, 3));
+      assertEquals(
+          "runner 1 (envs 2-3) failed: IllegalStateException: gymnasium worker did not start",
+          e.getMessage());
+      assertTrue(made.stream().allMatch(env -> env.closed));
+    }
+    assertNoRolloutThreadsWithin(5_000);
+  }
+
+  @Test
+  void cartpoleEpisodesReportRawReturnsEqualToTheirLengths() {
+    try (TestAgents a = new TestAgents(new int[] {4}, false, 2);
+        LocalRollout rollout = LocalRollout.start(EnvConfig.of("cartpole", 4), 2, a.agent, 9)) {
+      List<EpisodeEnd> episodes = new ArrayList<>();
+      long agentSteps = 0;
+      for (int c = 0; c < 3; c++) {
+        RolloutBatch b = rollout.collect(32);
+        episodes.addAll(b.episodes());
+        assertEquals(32 * 4, b.agentSteps());
+        assertEquals(b.agentSteps(), b.frames());
+        agentSteps += b.agentSteps();
+        int ended = 0;
+        for (int k = 0; k < b.size(); k++) {
+          ended += b.terminated()[k] || b.truncated()[k] ? 1 : 0;
+        }
+        assertEquals(ended, b.episodes().size());
+      }
+      assertTrue(episodes.size() >= 5, "episodes: " + episodes.size());
+      long lengths = 0;
+      for (EpisodeEnd e : episodes) {
+        assertEquals(e.length(), e.rawReturn(), 0.0, e.toString());
+        assertEquals(e.length(), e.frames());
+        lengths += e.length();
+      }
+      assertTrue(lengths <= agentSteps + 4L * 500);
+    }
+  }
+
+  @Test
+  void catchEpisodesAreWonOrLostGamesOfNineSteps() {
+    try (TestAgents a = new TestAgents(new int[] {1, 10, 5}, true, 3);
+        LocalRollout rollout = LocalRollout.start(EnvConfig.of("catch", 3), 3, a.agent, 2)) {
+      RolloutBatch b = rollout.collect(27);
+      assertEquals(9, b.episodes().size());
+      for (EpisodeEnd e : b.episodes()) {
+        assertEquals(9, e.length());
+        assertEquals(1.0, Math.abs(e.rawReturn()), 0.0);
+      }
+    }
+  }
+
+  @Test
+  void framesCountTheAtariFrameSkipOnly() {
+    assertEquals(1, LocalRollout.frameSkip(EnvConfig.of("cartpole", 1)));
+    assertEquals(1, LocalRollout.frameSkip(EnvConfig.of("Catch", 1)));
+    assertEquals(4, LocalRollout.frameSkip(EnvConfig.of("pong", 1)));
+    assertEquals(4, LocalRollout.frameSkip(EnvConfig.of("PongNoFrameskip-v4", 1)));
+    assertEquals(4, LocalRollout.frameSkip(EnvConfig.of("ALE/Pong-v5", 1)
+        .withBackend(EnvConfig.Backend.GYMNASIUM)));
+    assertEquals(1, LocalRollout.frameSkip(EnvConfig.of("CartPole-v1", 1)));
+    assertThrows(IllegalArgumentException.class,
+        () -> LocalRollout.start(EnvConfig.of("catch", 2), 3, null, 0));
+  }
+}
