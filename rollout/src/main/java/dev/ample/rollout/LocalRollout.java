@@ -116,8 +116,7 @@ public final class LocalRollout implements AutoCloseable {
    * @param runners 1..env.numEnvs(); the first {@code numEnvs % runners} runners get one env more
    */
   public static LocalRollout start(EnvConfig env, int runners, Agent agent, long seed) {
-    EnvConfig config = env;
-    return start(env.numEnvs(), runners, (r, count) -> Envs.create(withNumEnvs(config, count)),
+    return start(env.numEnvs(), runners, (r, count) -> Envs.create(withNumEnvs(env, count)),
         frameSkip(env), agent, seed);
   }
 
