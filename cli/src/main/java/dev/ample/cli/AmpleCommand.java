@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       ConfigCommand.class,
       OptimizersCommand.class,
-      BenchCommand.class
+      BenchCommand.class,
+      TrainCommand.class
     })
 public final class AmpleCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -24,6 +25,11 @@ public final class AmpleCommand implements Runnable {
   }
 
   public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with ample's option and error handling (also what tests run). */
+  static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new AmpleCommand());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     // A user error (bad option, unknown optimizer...) is one clear line, not a stack trace.
@@ -35,6 +41,6 @@ public final class AmpleCommand implements Runnable {
           }
           throw ex;
         });
-    System.exit(cli.execute(args));
+    return cli;
   }
 }

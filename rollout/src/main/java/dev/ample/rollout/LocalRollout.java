@@ -70,6 +70,8 @@ public final class LocalRollout implements AutoCloseable {
       "  log-dead-letters-during-shutdown = off",
       "  daemonic = on",
       "  coordinated-shutdown.exit-jvm = off",
+      // close() owns the lifecycle; Akka's own JVM hook would race the trainer's Ctrl-C handling.
+      "  coordinated-shutdown.run-by-jvm-shutdown-hook = off",
       "}",
       DISPATCHER + " {",
       "  type = PinnedDispatcher",

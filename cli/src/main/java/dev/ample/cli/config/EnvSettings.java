@@ -26,7 +26,7 @@ public final class EnvSettings {
   public static EnvConfig from(Config resolved) {
     try {
       Config env = resolved.getConfig("ample.env");
-      requireKnown(env, ENV_KEYS, "env");
+      ConfigKeys.requireKnown(env, ENV_KEYS, "env");
       AtariSettings atari = AtariSettings.preset(env.getString("preset"));
       if (env.hasPath("atari")) {
         atari = withOverrides(atari, env.getConfig("atari"));
@@ -41,7 +41,7 @@ public final class EnvSettings {
   }
 
   private static AtariSettings withOverrides(AtariSettings p, Config a) {
-    requireKnown(a, ATARI_KEYS, "env.atari");
+    ConfigKeys.requireKnown(a, ATARI_KEYS, "env.atari");
     return new AtariSettings(
         a.hasPath("frame-skip") ? a.getInt("frame-skip") : p.frameSkip(),
         a.hasPath("stack") ? a.getInt("stack") : p.stack(),
@@ -56,15 +56,5 @@ public final class EnvSettings {
         a.hasPath("max-episode-frames") ? a.getLong("max-episode-frames") : p.maxEpisodeFrames(),
         a.hasPath("mode") ? a.getInt("mode") : p.mode(),
         a.hasPath("difficulty") ? a.getInt("difficulty") : p.difficulty());
-  }
-
-  /** A misspelt key would otherwise be ignored silently. */
-  private static void requireKnown(Config section, Set<String> known, String where) {
-    for (String key : section.root().keySet()) {
-      if (!known.contains(key)) {
-        throw new IllegalArgumentException(
-            "unknown config key " + where + "." + key + "; known keys: " + String.join(", ", known.stream().sorted().toList()));
-      }
-    }
   }
 }

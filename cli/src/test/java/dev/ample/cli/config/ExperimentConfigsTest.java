@@ -20,7 +20,7 @@ class ExperimentConfigsTest {
   void embeddedDefaultsGiveAdam() {
     OptimizerSettings s = OptimizerSettings.from(ExperimentConfigs.load(null, List.of()));
     assertEquals("adam", s.name());
-    assertEquals(2.5e-4, ((Number) s.hyperparameters().get("lr")).doubleValue());
+    assertEquals(1e-3, ((Number) s.hyperparameters().get("lr")).doubleValue());
   }
 
   @Test
@@ -129,8 +129,30 @@ class ExperimentConfigsTest {
     for (Path f : files) {
       Config c = ExperimentConfigs.load(f, List.of());
       OptimizerSettings.from(c);
-      EnvSettings.from(c);
+      TrainSettings train = TrainSettings.from(c);
+      int numEnvs = EnvSettings.from(c).numEnvs();
+      assertEquals(1024, train.batchSize(numEnvs), f + ": 8 x 128 transitions per iteration");
+      assertEquals(39063, train.iterations(numEnvs), f + ": 40M agent steps");
+      assertEquals(256, train.ppo().minibatchSize());
+      assertEquals(3, train.ppo().epochs());
     }
+  }
+
+  @Test
+  void trainSectionsAreValidated() {
+    TrainSettings t = TrainSettings.from(ExperimentConfigs.load(null, List.of()));
+    assertEquals(128, t.rolloutSteps());
+    assertEquals(0.1, t.ppo().clip());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> TrainSettings.from(ExperimentConfigs.load(null, List.of("train.agentsteps=5"))));
+    assertTrue(e.getMessage().contains("train.agentsteps"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> TrainSettings.from(ExperimentConfigs.load(null, List.of("train.device=tpu"))));
+    assertTrue(e.getMessage().contains("cpu or gpu"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> TrainSettings.from(ExperimentConfigs.load(null, List.of("ppo.minibatch-size=300")))
+            .batchSize(8));
+    assertTrue(e.getMessage().contains("not a multiple of ppo.minibatch-size"), e.getMessage());
   }
 
   private Path write(String text) throws IOException {
