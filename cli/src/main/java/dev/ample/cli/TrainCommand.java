@@ -137,6 +137,8 @@ public final class TrainCommand implements Callable<Integer> {
           env.id(), env.numEnvs(), train.rolloutSteps(), optimizer.name(), train.agentSteps(),
           iterations, dir);
       try (Agent agent = Agent.of(network, device);
+          // A resumed run seeds its fresh envs past the steps already taken, so it does not
+          // replay the episodes it started with.
           LocalRollout rollout = LocalRollout.start(env, train.runners(), agent,
               train.seed() + progress.agentSteps());
           MetricsLog metrics = new MetricsLog(dir.resolve("metrics.jsonl"), resume)) {
@@ -199,8 +201,10 @@ public final class TrainCommand implements Callable<Integer> {
   private static IllegalStateException stopped(Progress p, RunFiles files, String cause,
       Exception e) {
     Path last = files.newestCheckpointOrNull();
+    // A failure mid-iteration may follow minibatch steps already applied, so the way back is the
+    // last checkpoint, not the parameters in memory.
     return new IllegalStateException("training stopped in iteration " + (p.iteration() + 1) + ": "
-        + cause + "; nothing of that iteration was applied. "
+        + cause + ". "
         + (last == null ? "No checkpoint was written yet."
             : "Last good checkpoint: " + last + " (continue with ./ample train --run-dir "
                 + files.dir() + " --resume)"), e);
