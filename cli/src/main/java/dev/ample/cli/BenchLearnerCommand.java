@@ -112,6 +112,7 @@ public final class BenchLearnerCommand implements Callable<Integer> {
         fbMs.put(mode.key(), new ArrayList<>());
         layerMs.put(mode.key(), new LinkedHashMap<>());
       }
+      double firstStepMs = -1; // includes the convolution check and first-use kernel set-up
       for (int r = -warmup; r < repeats; r++) {
         // Interleaved so that machine noise hits every mode alike.
         for (Mode mode : modes) {
@@ -123,6 +124,9 @@ public final class BenchLearnerCommand implements Callable<Integer> {
             res.stats().get(0).mean().sum().getFloat();
           }
           long t1 = System.nanoTime();
+          if (firstStepMs < 0) {
+            firstStepMs = (t1 - t0) / 1e6;
+          }
           if (r < 0) {
             continue;
           }
@@ -145,6 +149,12 @@ public final class BenchLearnerCommand implements Callable<Integer> {
       out.put("batch", batch);
       out.put("repeats", repeats);
       out.put("conv_method", convMethod.name().toLowerCase());
+      double checkMs = engine.convolutionCheckNanos() / 1e6;
+      out.put("conv_check_ms", Math.round(checkMs * 10) / 10.0);
+      out.put("first_step_ms", Math.round(firstStepMs * 10) / 10.0);
+      System.out.printf("native convolution check (once per input shape): %.0f ms of the first"
+          + " step's %.0f ms; conv layers run as im2col + matmul: %s%n", checkMs, firstStepMs,
+          engine.reroutedLayers());
       for (Mode mode : modes) {
         double ms = median(totalMs.get(mode.key()));
         System.out.printf("%-30s %10.1f %12.1f %10.2f%n", mode.label(), ms,

@@ -21,7 +21,10 @@ import dev.ample.optim.GradientStats;
 import dev.ample.optim.Statistic;
 import dev.ample.optim.TensorStats;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,6 +62,12 @@ import org.slf4j.LoggerFactory;
  * PerExampleGradientsConfig#fallbackAllowed()}, by B single-example backward passes (warned once);
  * otherwise construction fails with an error naming the layer.
  *
+ * <p>Native convolutions are not trusted untested: the first time an input shape is seen, every
+ * conv layer is checked against computations that use no convolution backward ({@link
+ * NativeConvolutionCheck}); a layer that fails runs as im2col + matrix product from then on
+ * ({@link ConvolutionByUnfold}), and the grouped per-example form is compared with the unfold form
+ * once per layer and chunk shape (README: "Wrong native convolution gradients on some CPUs").
+ *
  * <p>Not thread-safe: one engine per learner thread (only one {@link GradientCollector} may be
  * open at a time).
  */
@@ -73,6 +82,13 @@ public final class PerExampleGradients {
   private final List<String> parameterNames = new ArrayList<>();
   private final List<Opaque> fallbackLayers = new ArrayList<>();
   private final List<Layer> convLayers = new ArrayList<>();
+  /** Per network input shape: the conv layers whose native backward failed the check. */
+  private final Map<Shape, Set<Layer>> reroutedByInput = new HashMap<>();
+  private long convolutionCheckNanos;
+  /** Layer and chunk shapes whose grouped-form gradients were compared with the unfold form. */
+  private final Set<String> checkedChunks = new HashSet<>();
+  private final Set<Layer> groupedDistrusted = Collections.newSetFromMap(new IdentityHashMap<>());
+  private static final int CHECK_REPEATS = 3;
   private boolean fallbackWarned;
   /** Sub-phase times of the current call when profiling (unfold, per-example matmul). */
   private final Map<String, Long> phases = new LinkedHashMap<>();
@@ -189,7 +205,7 @@ public final class PerExampleGradients {
         }
       }
     }
-    Pass pass = new Pass(scope, perExample);
+    Pass pass = new Pass(scope, perExample, checkedConvolutions(x, scope));
     long start = System.nanoTime();
     NDList outputs;
     NDArray losses;
@@ -316,19 +332,107 @@ public final class PerExampleGradients {
   private static final class Pass {
     final NDManager scope;
     final boolean probes;
+    final Set<Layer> rerouted;
     final ParameterStore store;
     final List<Recorded> recorded = new ArrayList<>();
+    final Map<Layer, Shape> inputShapes = new IdentityHashMap<>();
+    /** Layers run before any parameterised layer: their input gradient is never computed. */
+    final Set<Layer> fedByData = Collections.newSetFromMap(new IdentityHashMap<>());
+    boolean parameterised;
 
-    Pass(NDManager scope, boolean probes) {
+    Pass(NDManager scope, boolean probes, Set<Layer> rerouted) {
       this.scope = scope;
       this.probes = probes;
+      this.rerouted = rerouted;
       this.store = new ParameterStore(scope, false);
     }
   }
 
+  /**
+   * The conv layers to run by {@link ConvolutionByUnfold} for this input shape. The first time a
+   * shape is seen, every conv layer's native forward and backward are checked ({@link
+   * NativeConvolutionCheck}) at this batch size, and {@value #CHECK_REPEATS} times on fresh data at
+   * batch 3 (the faults seen come and go between calls): a wrong backward reroutes the layer
+   * (warned once), a wrong forward stops with an error (inference would be wrong too, and there is
+   * no other path for it).
+   */
+  private Set<Layer> checkedConvolutions(NDList x, NDManager scope) {
+    Shape key = x.get(0).getShape();
+    Set<Layer> known = reroutedByInput.get(key);
+    if (known != null) {
+      return known;
+    }
+    long t0 = System.nanoTime();
+    Set<Layer> rerouted = Collections.newSetFromMap(new IdentityHashMap<>());
+    if (!convLayers.isEmpty()) {
+      try (NDManager sub = scope.newSubManager()) {
+        Pass discovery = new Pass(sub, false, Set.of());
+        run(root, slice(x, 0, sub), discovery); // one example: just the layers' input shapes
+        long batch = key.get(0);
+        for (Layer l : convLayers) {
+          Shape one = discovery.inputShapes.get(l);
+          // Once at the batch size, then CHECK_REPEATS times at batch 3 (cheap).
+          for (int rep = 0; rep <= (batch == 3 ? 0 : CHECK_REPEATS); rep++) {
+            long b = rep == 0 ? batch : 3;
+            Shape input = new Shape(b).addAll(one.slice(1));
+            NativeConvolutionCheck.Result r = NativeConvolutionCheck.run(
+                sub, (Conv2d) l.block(), l.weight().getArray().getShape(), input,
+                !discovery.fedByData.contains(l), rep);
+            if (r.forwardWrong()) {
+              throw new IllegalStateException(convFault(l, r, "forward")
+                  + "; no correct path here: run with ONEDNN_MAX_CPU_ISA=SSE41 or one intra-op"
+                  + " thread (-Dai.djl.pytorch.num_threads=1)");
+            }
+            if (r.backwardWrong() && rerouted.add(l)) {
+              LOG.warn("{}; this layer now runs as im2col + matrix product (correct, slower)",
+                  convFault(l, r, "backward"));
+            }
+          }
+        }
+      }
+    }
+    reroutedByInput.put(key, rerouted);
+    convolutionCheckNanos += System.nanoTime() - t0;
+    return rerouted;
+  }
+
+  private static String convFault(Layer l, NativeConvolutionCheck.Result r, String what) {
+    Conv2d c = (Conv2d) l.block();
+    return String.format(
+        "native convolution %s is wrong on this CPU (%s) for layer '%s' (input %s, kernel %s,"
+            + " stride %s, padding %s, dilation %s): relative error output %.2g, input gradient"
+            + " %.2g, weight gradient %.2g",
+        what, NativeConvolutionCheck.cpuDescription(), l.path(), r.input(), c.getKernelShape(),
+        c.getStride(), c.getPadding(), c.getDilation(), r.forward(), r.inputGradient(),
+        r.weightGradient());
+  }
+
+  /** Conv layers rerouted around the native kernel for the input shapes seen so far. */
+  public List<String> reroutedLayers() {
+    List<String> out = new ArrayList<>();
+    reroutedByInput.forEach((shape, layers) ->
+        layers.forEach(l -> out.add(l.path() + " at input " + shape)));
+    return out;
+  }
+
+  /** Total time spent in the native convolution checks so far (once per input shape). */
+  public long convolutionCheckNanos() {
+    return convolutionCheckNanos;
+  }
+
   private NDList run(Node node, NDList x, Pass pass) {
     if (node instanceof Layer l) {
-      NDList y = l.block().forward(pass.store, x, true);
+      pass.inputShapes.put(l, x.singletonOrThrow().getShape());
+      if (!pass.parameterised) {
+        pass.fedByData.add(l);
+      }
+      pass.parameterised = true;
+      NDList y = pass.rerouted.contains(l)
+          ? new NDList(ConvolutionByUnfold.forward((Conv2d) l.block(), x.singletonOrThrow(),
+              pass.store.getValue(l.weight(), x.head().getDevice(), true),
+              l.bias() == null ? null
+                  : pass.store.getValue(l.bias(), x.head().getDevice(), true)))
+          : l.block().forward(pass.store, x, true);
       if (!pass.probes) {
         return y;
       }
@@ -354,6 +458,7 @@ public final class PerExampleGradients {
       return new NDList(logits, value.squeeze(-1));
     }
     Opaque o = (Opaque) node;
+    pass.parameterised |= !o.params().isEmpty();
     return o.block().forward(pass.store, x, true);
   }
 
@@ -391,7 +496,7 @@ public final class PerExampleGradients {
     long in = a.getShape().get(a.getShape().dimension() - 1);
     NDArray u = a.reshape(batch, -1, in).transpose(0, 2, 1);
     NDArray d = delta.reshape(batch, -1, outDim).transpose(0, 2, 1);
-    materialisedStats(l, u, d, new Outer(4L * 3 * outDim * in), want, batch, scope, out);
+    materialisedStats(l, u, d, new Outer(4L * 3 * outDim * in), null, want, batch, scope, out);
     if (l.bias() != null) {
       biasStats(l.bias(), delta.reshape(batch, -1, outDim).sum(new int[] {1}), want, batch, out);
     }
@@ -420,14 +525,15 @@ public final class PerExampleGradients {
           case AUTO -> positions > 4 * filters;
           case GROUPED -> true;
           case UNFOLD -> false;
-        };
+        } && !groupedDistrusted.contains(l);
+    Unfolded unfolded = new Unfolded(new Unfold(conv.getKernelShape(), conv.getStride(),
+        conv.getDilation(), delta.getShape().get(2), delta.getShape().get(3)), a.getShape(), wShape);
     PerExampleForm form =
         grouped
             ? new Grouped(conv.getKernelShape(), conv.getStride(), conv.getDilation(),
                 a.getShape(), wShape)
-            : new Unfolded(new Unfold(conv.getKernelShape(), conv.getStride(), conv.getDilation(),
-                delta.getShape().get(2), delta.getShape().get(3)), a.getShape(), wShape);
-    materialisedStats(l, a, delta, form, want, batch, scope, out);
+            : unfolded;
+    materialisedStats(l, a, delta, form, grouped ? unfolded : null, want, batch, scope, out);
     if (l.bias() != null) {
       biasStats(l.bias(), delta.sum(new int[] {2, 3}), want, batch, out);
     }
@@ -543,86 +649,12 @@ public final class PerExampleGradients {
   }
 
   /**
-   * im2col: (b, C, H, W) -> (b, K, Ho*Wo) with K = C*kh*kw in some order, plus the map of a
-   * statistic (out, K) back to the weight's (out, C, kh, kw) order.
-   *
-   * <p>When the stride divides the kernel (conv 8x8/4 and 4x4/2 of the Nature CNN) the input is
-   * first cut into stride x stride blocks ("space to depth"); the unfold is then (kh/s)(kw/s)
-   * contiguous block slices instead of kh*kw strided ones (4 instead of 64 for the first layer),
-   * with K in the order (qh, qw, C, rh, rw) where kernel row = qh*s + rh. Otherwise kh*kw strided
-   * slices, K in weight order.
-   */
-  private record Unfold(Shape kernel, Shape stride, Shape dilation, long ho, long wo) {
-
-    boolean blocked() {
-      long sh = stride.get(0);
-      long sw = stride.get(1);
-      return (sh > 1 || sw > 1) && kernel.get(0) % sh == 0 && kernel.get(1) % sw == 0
-          && dilation.get(0) == 1 && dilation.get(1) == 1;
-    }
-
-    NDArray apply(NDArray a) {
-      long kh = kernel.get(0);
-      long kw = kernel.get(1);
-      long sh = stride.get(0);
-      long sw = stride.get(1);
-      long dh = dilation.get(0);
-      long dw = dilation.get(1);
-      long b = a.getShape().get(0);
-      long c = a.getShape().get(1);
-      NDList slices = new NDList();
-      if (blocked()) {
-        long qh = kh / sh;
-        long qw = kw / sw;
-        long hq = ho - 1 + qh;
-        long wq = wo - 1 + qw;
-        // (b, C, hq*sh, wq*sw) -> (b, C, sh, sw, hq, wq): element [c, rh, rw, y, x] = a[c, y*sh+rh, x*sw+rw]
-        NDArray blocks =
-            a.get(new NDIndex(":, :, :{}, :{}", hq * sh, wq * sw))
-                .reshape(b, c, hq, sh, wq, sw)
-                .transpose(0, 1, 3, 5, 2, 4);
-        for (long i = 0; i < qh; i++) {
-          for (long j = 0; j < qw; j++) {
-            slices.add(blocks.get(new NDIndex(":, :, :, :, {}:{}, {}:{}", i, i + ho, j, j + wo)));
-          }
-        }
-        return NDArrays.stack(slices, 1).reshape(b, c * kh * kw, ho * wo); // (b, Q, C, sh, sw, L)
-      }
-      for (long i = 0; i < kh; i++) {
-        for (long j = 0; j < kw; j++) {
-          slices.add(
-              a.get(
-                  new NDIndex(
-                      ":, :, {}:{}:{}, {}:{}:{}",
-                      i * dh, i * dh + sh * (ho - 1) + 1, sh,
-                      j * dw, j * dw + sw * (wo - 1) + 1, sw)));
-        }
-      }
-      return NDArrays.stack(slices, 2).reshape(b, c * kh * kw, ho * wo); // (b, C, kh*kw, L)
-    }
-
-    /** A statistic (out, K) in {@link #apply}'s K order -> the weight shape (out, C, kh, kw). */
-    NDArray toWeightOrder(NDArray stat, Shape wShape) {
-      if (!blocked()) {
-        return stat.reshape(wShape);
-      }
-      long sh = stride.get(0);
-      long sw = stride.get(1);
-      long out = wShape.get(0);
-      long c = wShape.get(1);
-      return stat.reshape(out, kernel.get(0) / sh, kernel.get(1) / sw, c, sh, sw)
-          .transpose(0, 3, 1, 4, 2, 5)
-          .reshape(wShape);
-    }
-  }
-
-  /**
    * Statistics of a weight from its per-example gradients, materialised by {@code form} in chunks
    * of examples small enough for the memory cap; every chunk's arrays are freed before the next.
    */
   private void materialisedStats(
-      Layer l, NDArray input, NDArray delta, PerExampleForm form, Set<Statistic> want, int batch,
-      NDManager scope, Map<Parameter, TensorStats> out) {
+      Layer l, NDArray input, NDArray delta, PerExampleForm form, PerExampleForm reference,
+      Set<Statistic> want, int batch, NDManager scope, Map<Parameter, TensorStats> out) {
     Parameter weight = l.weight();
     Shape wShape = weight.getArray().getShape();
     long chunk = Math.max(1, Math.min(batch, config.memoryCapBytes() / form.bytesPerExample()));
@@ -643,6 +675,23 @@ public final class PerExampleGradients {
         long t0 = System.nanoTime();
         NDArray g = form.gradients(ic, dc);
         g.attach(c);
+        if (reference != null && checkedChunks.add(l.path() + " " + ic.getShape())) {
+          NDArray expected = reference.gradients(ic, dc);
+          double err = Math.max(
+              formMismatch(form, g, reference, expected, false, wShape),
+              formMismatch(form, g, reference, expected, true, wShape));
+          if (!(err <= NativeConvolutionCheck.TOLERANCE)) {
+            // The grouped form is a native convolution of unusual shape (examples as groups,
+            // kernels as large as the input): one was measured wrong at batch 1 on AVX-512.
+            LOG.warn("layer '{}': the grouped-convolution per-example gradients are wrong on this"
+                + " CPU ({}) for input {} (relative error {}); using unfold + batched matmul",
+                l.path(), NativeConvolutionCheck.cpuDescription(), ic.getShape(), err);
+            groupedDistrusted.add(l);
+            // Start the layer again: earlier chunks' sums are in the grouped form's layout.
+            materialisedStats(l, input, delta, reference, null, want, batch, scope, out);
+            return;
+          }
+        }
         if (config.profile()) {
           phases.merge(l.path() + " per-example gradients (" + form.name() + ")",
               System.nanoTime() - t0, Long::sum);
@@ -679,6 +728,19 @@ public final class PerExampleGradients {
         second == null ? null : form.toWeightOrder(second.muli(invB), wShape),
         sign == null ? null : form.toWeightOrder(sign.muli(invB), wShape),
         norms.isEmpty() ? null : norms.size() == 1 ? norms.get(0) : NDArrays.concat(new NDList(norms)));
+  }
+
+  /**
+   * {@code max|a - b| / max|b|} between two forms' per-example gradients of one chunk, summed over
+   * examples (of the squares when {@code squared}), in weight order; NaN when not finite.
+   */
+  private static double formMismatch(PerExampleForm form, NDArray g, PerExampleForm reference,
+      NDArray expected, boolean squared, Shape wShape) {
+    NDArray a = form.toWeightOrder(
+        (squared ? g.square() : g).sum(new int[] {form.exampleAxis()}), wShape);
+    NDArray b = reference.toWeightOrder(
+        (squared ? expected.square() : expected).sum(new int[] {reference.exampleAxis()}), wShape);
+    return a.sub(b).abs().max().getFloat() / Math.max(b.abs().max().getFloat(), 1e-12f);
   }
 
   private static int[] otherAxes(int dims, int except) {
