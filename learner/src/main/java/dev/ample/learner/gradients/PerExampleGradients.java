@@ -380,8 +380,8 @@ public final class PerExampleGradients {
                 !discovery.fedByData.contains(l), rep);
             if (r.forwardWrong()) {
               throw new IllegalStateException(convFault(l, r, "forward")
-                  + "; no correct path here: run with ONEDNN_MAX_CPU_ISA=SSE41 or one intra-op"
-                  + " thread (-Dai.djl.pytorch.num_threads=1)");
+                  + "; no correct path here: run with the environment variable"
+                  + " ONEDNN_MAX_CPU_ISA=SSE41 (right on every shape measured, but slower)");
             }
             if (r.backwardWrong() && rerouted.add(l)) {
               LOG.warn("{}; this layer now runs as im2col + matrix product (correct, slower)",
