@@ -56,7 +56,13 @@ public final class Mlp {
       if (Arrays.stream(hidden).anyMatch(h -> h < 1)) {
         throw new IllegalArgumentException("hidden widths must be >= 1: " + Arrays.toString(hidden));
       }
-      return PolicyValueNetwork.of(buildTrunk(), numActions);
+      return PolicyValueNetwork.of(buildTrunk(), numActions, description());
+    }
+
+    /** E.g. {@code MLP 64-64 tanh}. */
+    String description() {
+      return "MLP " + Arrays.stream(hidden).mapToObj(Integer::toString)
+          .collect(java.util.stream.Collectors.joining("-")) + (tanh ? " tanh" : " relu");
     }
 
     /** The hidden layers alone, for networks that put a front before them ({@link Networks}). */

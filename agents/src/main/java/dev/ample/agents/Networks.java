@@ -10,7 +10,7 @@ import ai.djl.nn.SequentialBlock;
  * The default network for an observation: the Nature CNN for stacks of 84x84 frames, else an MLP.
  *
  * <pre>{@code
- * PolicyValueNetwork net = Networks.forObservation(new int[] {1, 10, 5}, true, 3);
+ * PolicyValueNetwork net = Networks.forObservation(new int[] {1, 10, 5}, true, 3, NatureCnn.Padding.VALID);
  * net.initialize(manager, DataType.FLOAT32, Networks.inputShape(new int[] {1, 10, 5}));
  * }</pre>
  */
@@ -30,12 +30,15 @@ public final class Networks {
    * @param obsShape one env's observation shape, e.g. {4, 84, 84}, {1, 10, 5} or {4}
    * @param uint8 whether observations are UINT8 pixels
    * @param numActions discrete actions
+   * @param padding the Nature CNN's padding (the MLP has none)
    */
-  public static PolicyValueNetwork forObservation(int[] obsShape, boolean uint8, int numActions) {
+  public static PolicyValueNetwork forObservation(int[] obsShape, boolean uint8, int numActions,
+      NatureCnn.Padding padding) {
     if (obsShape.length == 3 && obsShape[1] == NatureCnn.SIDE && obsShape[2] == NatureCnn.SIDE) {
       return NatureCnn.builder()
           .setNumActions(numActions)
           .optInputScale(uint8 ? 1f / 255f : 1f)
+          .optPadding(padding)
           .build();
     }
     Mlp.Builder mlp = Mlp.builder().setNumActions(numActions);
@@ -47,7 +50,7 @@ public final class Networks {
         .addSingleton((NDArray x) -> x.toType(DataType.FLOAT32, false).mul(scale), "scale")
         .add(Blocks.batchFlattenBlock())
         .add(mlp.buildTrunk());
-    return PolicyValueNetwork.of(trunk, numActions);
+    return PolicyValueNetwork.of(trunk, numActions, mlp.description() + " over flattened input");
   }
 
   /** The shape to initialise a network with: a batch of one observation. */

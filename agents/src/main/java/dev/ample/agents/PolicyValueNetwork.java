@@ -6,8 +6,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 
 /**
@@ -24,20 +26,27 @@ public final class PolicyValueNetwork extends AbstractBlock {
   private final Linear policyHead;
   private final Linear valueHead;
   private final int numActions;
+  private final String description;
 
   /**
    * A network with the given trunk (any block mapping observations to a {@code (B, features)}
    * array) and fresh policy and value heads.
    */
   public static PolicyValueNetwork of(Block trunk, int numActions) {
-    return new PolicyValueNetwork(trunk, numActions);
+    return of(trunk, numActions, "custom trunk");
   }
 
-  private PolicyValueNetwork(Block trunk, int numActions) {
+  /** As {@link #of(Block, int)}, with a short description of the architecture for logs. */
+  public static PolicyValueNetwork of(Block trunk, int numActions, String description) {
+    return new PolicyValueNetwork(trunk, numActions, description);
+  }
+
+  private PolicyValueNetwork(Block trunk, int numActions, String description) {
     if (numActions < 1) {
       throw new IllegalArgumentException("numActions must be >= 1, got " + numActions);
     }
     this.numActions = numActions;
+    this.description = description;
     this.trunk = addChildBlock("trunk", trunk);
     this.policyHead = addChildBlock("policy", Linear.builder().setUnits(numActions).build());
     this.valueHead = addChildBlock("value", Linear.builder().setUnits(1).build());
@@ -60,6 +69,20 @@ public final class PolicyValueNetwork extends AbstractBlock {
 
   public int numActions() {
     return numActions;
+  }
+
+  /** The architecture in a few words, e.g. {@code Nature CNN (same padding)}. */
+  public String description() {
+    return description;
+  }
+
+  /** Scalars over all parameters; the network must be initialised. */
+  public long parameterCount() {
+    long n = 0;
+    for (Pair<String, Parameter> p : getParameters()) {
+      n += p.getValue().getArray().size();
+    }
+    return n;
   }
 
   @Override

@@ -22,7 +22,7 @@ class AgentTest {
 
   /** A catch-shaped pixel network whose policy is far from uniform (small weights, bias 2, 0, -1). */
   private static PolicyValueNetwork skewedCatchNetwork(NDManager m) {
-    PolicyValueNetwork net = Networks.forObservation(CATCH, true, 3);
+    PolicyValueNetwork net = Networks.forObservation(CATCH, true, 3, NatureCnn.Padding.VALID);
     net.initialize(m, DataType.FLOAT32, Networks.inputShape(CATCH));
     NDArray w = net.policyHead().getParameters().get("weight").getArray();
     w.set(w.mul(0.1f).toFloatArray());
@@ -92,7 +92,7 @@ class AgentTest {
   @Test
   void floatObservationsThroughAnMlp() {
     try (NDManager m = NDManager.newBaseManager()) {
-      PolicyValueNetwork net = Networks.forObservation(new int[] {4}, false, 2);
+      PolicyValueNetwork net = Networks.forObservation(new int[] {4}, false, 2, NatureCnn.Padding.VALID);
       net.initialize(m, DataType.FLOAT32, Networks.inputShape(new int[] {4}));
       try (Agent agent = Agent.of(net, Device.cpu())) {
         float[] obs = {0.1f, -0.2f, 0.03f, 0.5f, -1f, 0f, 0.2f, 0.3f};

@@ -18,7 +18,7 @@ class NetworksForObservationTest {
   void catchShapedUint8PixelsGoThroughTheMlpFront() {
     try (NDManager m = NDManager.newBaseManager()) {
       int[] shape = {1, 10, 5};
-      PolicyValueNetwork net = Networks.forObservation(shape, true, 3);
+      PolicyValueNetwork net = Networks.forObservation(shape, true, 3, NatureCnn.Padding.VALID);
       net.initialize(m, DataType.FLOAT32, Networks.inputShape(shape));
       byte[] pixels = new byte[2 * 50];
       float[] scaled = new float[2 * 50];
@@ -43,12 +43,12 @@ class NetworksForObservationTest {
   @Test
   void pixelStacksGetTheNatureCnnAndVectorsThePlainMlp() {
     try (NDManager m = NDManager.newBaseManager()) {
-      PolicyValueNetwork cnn = Networks.forObservation(new int[] {4, 84, 84}, true, 6);
+      PolicyValueNetwork cnn = Networks.forObservation(new int[] {4, 84, 84}, true, 6, NatureCnn.Padding.VALID);
       cnn.initialize(m, DataType.FLOAT32, Networks.inputShape(new int[] {4, 84, 84}));
       assertEquals(12, cnn.getParameters().size());
       assertEquals(new Shape(1, 4, 84, 84), Networks.inputShape(new int[] {4, 84, 84}));
 
-      PolicyValueNetwork mlp = Networks.forObservation(new int[] {4}, false, 2);
+      PolicyValueNetwork mlp = Networks.forObservation(new int[] {4}, false, 2, NatureCnn.Padding.VALID);
       mlp.initialize(m, DataType.FLOAT32, new Shape(1, 4));
       PolicyValueNetwork plain = Mlp.builder().setNumActions(2).build();
       plain.initialize(m, DataType.FLOAT32, new Shape(1, 4));

@@ -94,7 +94,7 @@ public final class BenchLearnerCommand implements Callable<Integer> {
       }
       NDList targets =
           PpoLoss.targets(acts, old, base.randomNormal(new Shape(batch)),
-              base.randomNormal(new Shape(batch)));
+              base.randomNormal(new Shape(batch)), base.randomNormal(new Shape(batch)));
       PpoLoss loss = PpoLoss.builder().build();
       PerExampleGradients engine =
           PerExampleGradients.create(

@@ -12,6 +12,10 @@ package dev.ample.learner;
  * @param annealClip whether the clip range falls linearly to 0 with training progress, as the
  *     learning rate does in the protocol (true)
  * @param valueCoef weight of the value loss (0.5)
+ * @param valueLoss the value term's form ({@link PpoLoss.ValueLoss#SQUARED}: with {@code valueCoef
+ *     0.5} the authors' {@code 0.5 mean((R - V)^2)})
+ * @param clipValue whether value predictions are clipped around the rollout's by the clip range,
+ *     as baselines and CleanRL do (false)
  * @param entropyCoef weight of the entropy bonus (0.01)
  * @param normalizeAdvantages whether advantages are standardised per minibatch, {@code (A -
  *     mean) / (std + 1e-8)} with the population std (false: the Eve protocol has it off)
@@ -26,6 +30,8 @@ public record PpoConfig(
     double clip,
     boolean annealClip,
     double valueCoef,
+    PpoLoss.ValueLoss valueLoss,
+    boolean clipValue,
     double entropyCoef,
     boolean normalizeAdvantages,
     long seed) {
@@ -37,7 +43,7 @@ public record PpoConfig(
               + minibatchSize);
     }
     new Gae(gamma, lambda); // validates both
-    PpoLoss.builder().optClip(clip).optValueCoef(valueCoef).optEntropyCoef(entropyCoef).build();
+    lossAt(0); // validates the coefficients
   }
 
   /** The Pong protocol of DESIGN.md §7. */
@@ -64,6 +70,8 @@ public record PpoConfig(
     return PpoLoss.builder()
         .optClip(clipAt(progress))
         .optValueCoef(valueCoef)
+        .optValueLoss(valueLoss)
+        .optClipValue(clipValue)
         .optEntropyCoef(entropyCoef)
         .build();
   }
@@ -77,6 +85,8 @@ public record PpoConfig(
     private double clip = 0.1;
     private boolean annealClip = true;
     private double valueCoef = 0.5;
+    private PpoLoss.ValueLoss valueLoss = PpoLoss.ValueLoss.SQUARED;
+    private boolean clipValue = false;
     private double entropyCoef = 0.01;
     private boolean normalizeAdvantages = false;
     private long seed = 0;
@@ -118,6 +128,16 @@ public record PpoConfig(
       return this;
     }
 
+    public Builder optValueLoss(PpoLoss.ValueLoss valueLoss) {
+      this.valueLoss = valueLoss;
+      return this;
+    }
+
+    public Builder optClipValue(boolean clipValue) {
+      this.clipValue = clipValue;
+      return this;
+    }
+
     public Builder optEntropyCoef(double entropyCoef) {
       this.entropyCoef = entropyCoef;
       return this;
@@ -135,7 +155,7 @@ public record PpoConfig(
 
     public PpoConfig build() {
       return new PpoConfig(epochs, minibatchSize, gamma, lambda, clip, annealClip, valueCoef,
-          entropyCoef, normalizeAdvantages, seed);
+          valueLoss, clipValue, entropyCoef, normalizeAdvantages, seed);
     }
   }
 }

@@ -252,17 +252,19 @@ public final class PpoLearner {
     float[] oldLogProbs = new float[b];
     float[] advantages = new float[b];
     float[] returns = new float[b];
+    float[] oldValues = new float[b];
     for (int k = 0; k < b; k++) {
       actions[k] = rollout.actions()[rows[k]];
       oldLogProbs[k] = rollout.logProbs()[rows[k]];
       advantages[k] = gae.advantages()[rows[k]];
       returns[k] = gae.returns()[rows[k]];
+      oldValues[k] = rollout.values()[rows[k]];
     }
     if (config.normalizeAdvantages()) {
       normalize(advantages);
     }
     return PpoLoss.targets(scope.create(actions), scope.create(oldLogProbs),
-        scope.create(advantages), scope.create(returns));
+        scope.create(advantages), scope.create(returns), scope.create(oldValues));
   }
 
   /** {@code (A - mean) / (std + 1e-8)}, population std, in double. */

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * One PPO minibatch step with plain SGD against a reference written out by hand in double: a
@@ -23,13 +23,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  *
  * <pre>
  *   dL_i/dlogit_j = g_i (onehot_j(a_i) - p_j) + entCoef p_j (log p_j + H_i)
- *   dL_i/dV       = vfCoef (V_i - R_i)
+ *   dL_i/dV       = vfCoef f 2 (V_i - R_i)     (f = 1 for the squared value loss, 0.5 for half)
  *   g_i = -A_i r_i where the unclipped term is the larger or r_i lies inside the clip range, else 0
  * </pre>
  *
  * and SGD's step is {@code -lr mean_i dL_i/dtheta}. Old log-probabilities are offset from the
  * current ones so that some ratios fall outside the clip range, which is annealed (0.4 at progress
- * 0.5 gives 0.2). Run with and without per-minibatch advantage normalisation.
+ * 0.5 gives 0.2). Run with and without per-minibatch advantage normalisation, with both value-loss
+ * forms, and with value clipping (then the larger of the two squared errors is differentiated,
+ * through the clipped prediction only where it is inside the clip range).
  */
 class PpoLearnerStepTest {
 
@@ -41,9 +43,12 @@ class PpoLearnerStepTest {
   static final double ENT = 0.05;
   static final double CLIP = 0.2;
 
-  @ParameterizedTest(name = "normalize advantages {0}")
-  @ValueSource(booleans = {false, true})
-  void oneMinibatchSgdStepMatchesHandComputedGradient(boolean normalize) {
+  @ParameterizedTest(name = "normalize advantages {0}, value loss {1}, clip value {2}")
+  @CsvSource({"false, squared, false", "true, squared, false", "false, half-squared, false",
+      "true, half-squared, true", "false, squared, true"})
+  void oneMinibatchSgdStepMatchesHandComputedGradient(boolean normalize, String valueLoss,
+      boolean clipValue) {
+    double f = valueLoss.equals("squared") ? 1.0 : 0.5;
     Engine.getInstance().setRandomSeed(21);
     SplittableRandom rng = new SplittableRandom(5);
     try (NDManager m = NDManager.newBaseManager()) {
@@ -55,6 +60,7 @@ class PpoLearnerStepTest {
           .setOptimizer(Optimizers.create("sgd", Map.of("lr", LR)))
           .optConfig(PpoConfig.builder().optEpochs(1).optMinibatchSize(B).optClip(0.4)
               .optAnnealClip(true).optValueCoef(VF).optEntropyCoef(ENT)
+              .optValueLoss(PpoLoss.ValueLoss.parse(valueLoss)).optClipValue(clipValue)
               .optNormalizeAdvantages(normalize).build())
           .build();
       // Parameter order: policy weight (A, D), policy bias (A), value weight (1, D), value bias.
@@ -129,7 +135,15 @@ class PpoLearnerStepTest {
           double p = Math.exp(logp[i][j]);
           dLogits[j] = g * ((j == actions[i] ? 1 : 0) - p) + ENT * p * (logp[i][j] + h);
         }
-        double dV = VF * (v[i] - ret);
+        double sqErr = sq(v[i] - ret);
+        double dV = VF * f * 2 * (v[i] - ret);
+        if (clipValue) {
+          double vc = values[i] + Math.min(Math.max(v[i] - values[i], -CLIP), CLIP);
+          if (sq(vc - ret) > sqErr) {
+            sqErr = sq(vc - ret);
+            dV = Math.abs(v[i] - values[i]) < CLIP ? VF * f * 2 * (vc - ret) : 0;
+          }
+        }
         for (int j = 0; j < A; j++) {
           for (int d = 0; d < D; d++) {
             gWp[j][d] += dLogits[j] * obs[i * D + d] / B;
@@ -141,7 +155,7 @@ class PpoLearnerStepTest {
         }
         gBv += dV / B;
         pg += Math.max(unclippedLoss, clippedLoss) / B;
-        vl += 0.5 * (v[i] - ret) * (v[i] - ret) / B;
+        vl += f * sqErr / B;
         ent += h / B;
         kl += (r - 1 - logRatio) / B;
         clipped += (Math.abs(r - 1) > CLIP ? 1.0 : 0.0) / B;

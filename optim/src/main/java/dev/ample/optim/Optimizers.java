@@ -23,7 +23,7 @@ import java.util.function.Function;
  * this one table; {@code ample optimizers} prints it.
  *
  * <p>Every optimizer also takes {@code schedule} ({@link Schedule#parse}: {@code constant}, {@code
- * linear:N}, {@code cosine:W:N}) and {@code max_grad_norm} (global-norm clipping, 0 = off).
+ * linear}, {@code linear:N}, {@code cosine:W:N}) and {@code max_grad_norm} (global-norm clipping, 0 = off).
  */
 public final class Optimizers {
 
@@ -47,8 +47,11 @@ public final class Optimizers {
     }
   }
 
-  /** Validated hyperparameter values of one optimizer. */
-  public record Values(Map<String, Object> values) {
+  /**
+   * Validated hyperparameter values of one optimizer, and the training run's decay that the
+   * {@code linear} schedule follows (null outside a run).
+   */
+  public record Values(Map<String, Object> values, RunDecay run) {
     public double number(String key) {
       return (Double) values.get(key);
     }
@@ -62,7 +65,7 @@ public final class Optimizers {
     }
 
     Schedule schedule() {
-      return Schedule.parse(string("schedule"), number("lr"));
+      return Schedule.parse(string("schedule"), number("lr"), run);
     }
   }
 
@@ -71,7 +74,8 @@ public final class Optimizers {
   private static final Set<Statistic> MEAN_SIGN = Set.of(Statistic.MEAN, Statistic.SIGN_MEAN);
 
   private static final List<Hyperparameter> COMMON = List.of(
-      Hyperparameter.string("schedule", "constant", "learning-rate schedule: constant | linear:N | cosine:W:N"),
+      Hyperparameter.string("schedule", "constant",
+          "learning-rate schedule: constant | linear (to 0 at the run's end) | linear:N | cosine:W:N"),
       nonNegative("max_grad_norm", 0, "clip the global norm of the mean gradient to this (0 = off)"));
 
   private static final Map<String, Spec> SPECS = new LinkedHashMap<>();
@@ -200,8 +204,18 @@ public final class Optimizers {
   /**
    * The optimizer {@code name} with the given hyperparameters (missing keys take their defaults).
    * Unknown keys and values outside their range are rejected naming the key and allowed range.
+   * The {@code linear} schedule needs a training run: see {@link #create(String, Map, RunDecay)}.
    */
   public static ConfiguredOptimizer create(String name, Map<String, ?> hyperparameters) {
+    return create(name, hyperparameters, null);
+  }
+
+  /**
+   * As {@link #create(String, Map)}, inside a training run whose decay {@code run} the {@code
+   * linear} schedule follows (the same decay anneals PPO's clip range).
+   */
+  public static ConfiguredOptimizer create(String name, Map<String, ?> hyperparameters,
+      RunDecay run) {
     Spec spec = spec(name);
     Map<String, Object> values = new LinkedHashMap<>();
     for (Hyperparameter h : spec.hyperparameters()) {
@@ -218,7 +232,7 @@ public final class Optimizers {
       }
       values.put(h.key(), h.parse(e.getValue(), name));
     }
-    Values v = new Values(values);
+    Values v = new Values(values, run);
     try {
       v.schedule();
     } catch (IllegalArgumentException ex) {

@@ -5,8 +5,10 @@ package dev.ample.optim;
  * updates already made (the first update has step 0).
  *
  * <p>Specs accepted by {@link #parse} (the {@code schedule} hyperparameter of every optimizer):
- * {@code constant}; {@code linear:N}, PPO's linear decay {@code lr (1 - step/N)} reaching 0 after N
- * updates; {@code cosine:W:N}, linear warmup over W updates ({@code lr (step+1)/W}, so the first
+ * {@code constant}; {@code linear}, PPO's linear decay to 0 at the end of the training run ({@code
+ * lr} times the run's {@link RunDecay}, whose length the trainer derives from its budget);
+ * {@code linear:N}, {@code lr (1 - step/N)} reaching 0 after N updates; {@code cosine:W:N},
+ * linear warmup over W updates ({@code lr (step+1)/W}, so the first
  * update is not wasted) then cosine decay {@code lr (1 + cos(pi p))/2} with {@code p = (step-W)/(N-W)}
  * to 0 at update N.
  */
@@ -44,10 +46,11 @@ public interface Schedule {
   }
 
   /**
-   * Parses a schedule spec ({@code constant}, {@code linear:N}, {@code cosine:W:N}) around the peak
-   * learning rate {@code lr}.
+   * Parses a schedule spec ({@code constant}, {@code linear}, {@code linear:N}, {@code cosine:W:N})
+   * around the peak learning rate {@code lr}; {@code run} is the training run's decay that {@code
+   * linear} follows, null outside a training run.
    */
-  static Schedule parse(String spec, double lr) {
+  static Schedule parse(String spec, double lr, RunDecay run) {
     String[] parts = spec.trim().split(":");
     try {
       switch (parts[0]) {
@@ -57,6 +60,13 @@ public interface Schedule {
           }
           break;
         case "linear":
+          if (parts.length == 1) {
+            if (run == null) {
+              throw new IllegalArgumentException("schedule 'linear' decays to 0 at the end of a"
+                  + " training run, and there is none here; give linear:N (N optimizer steps)");
+            }
+            return step -> lr * run.at(step);
+          }
           if (parts.length == 2) {
             return linearToZero(lr, Long.parseLong(parts[1]));
           }
@@ -73,6 +83,7 @@ public interface Schedule {
       // fall through to the message below
     }
     throw new IllegalArgumentException(
-        "schedule '" + spec + "' is not one of: constant, linear:N, cosine:W:N (N, W integers)");
+        "schedule '" + spec + "' is not one of: constant, linear, linear:N, cosine:W:N (N, W"
+            + " integers)");
   }
 }

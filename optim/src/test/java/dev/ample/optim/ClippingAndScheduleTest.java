@@ -67,18 +67,18 @@ class ClippingAndScheduleTest {
 
   @Test
   void schedules() {
-    Schedule linear = Schedule.parse("linear:4", 1.0);
+    Schedule linear = Schedule.parse("linear:4", 1.0, null);
     assertEquals(1.0, linear.at(0));
     assertEquals(0.75, linear.at(1));
     assertEquals(0.0, linear.at(4));
     assertEquals(0.0, linear.at(10));
-    Schedule cosine = Schedule.parse("cosine:2:6", 2.0);
+    Schedule cosine = Schedule.parse("cosine:2:6", 2.0, null);
     assertEquals(1.0, cosine.at(0));
     assertEquals(2.0, cosine.at(1));
     assertEquals(2.0, cosine.at(2), 1e-12);
     assertEquals(1.0, cosine.at(4), 1e-12);
     assertEquals(0.0, cosine.at(6), 1e-12);
-    assertEquals(0.3, Schedule.parse("constant", 0.3).at(1000));
+    assertEquals(0.3, Schedule.parse("constant", 0.3, null).at(1000));
   }
 
   @Test

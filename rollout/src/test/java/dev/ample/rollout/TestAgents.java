@@ -5,6 +5,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.ample.agents.Agent;
+import dev.ample.agents.NatureCnn;
 import dev.ample.agents.Networks;
 import dev.ample.agents.PolicyValueNetwork;
 
@@ -15,7 +16,7 @@ final class TestAgents implements AutoCloseable {
 
   TestAgents(int[] obsShape, boolean uint8, int numActions) {
     Engine.getInstance().setRandomSeed(5);
-    PolicyValueNetwork net = Networks.forObservation(obsShape, uint8, numActions);
+    PolicyValueNetwork net = Networks.forObservation(obsShape, uint8, numActions, NatureCnn.Padding.VALID);
     net.initialize(manager, DataType.FLOAT32, Networks.inputShape(obsShape));
     agent = Agent.of(net, Device.cpu());
   }

@@ -135,7 +135,7 @@ class PerExampleGradientsTest {
         NDArray old = CategoricalPolicy.logProb(out.get(0), acts)
             .add(m.randomNormal(0, 0.2f, new Shape(batch), DataType.FLOAT32));
         targets = PpoLoss.targets(acts, old, m.randomNormal(new Shape(batch)),
-            m.randomNormal(new Shape(batch)));
+            m.randomNormal(new Shape(batch)), m.randomNormal(new Shape(batch)));
         loss = PpoLoss.builder().build();
       } else {
         targets = new NDList(acts);
