@@ -3,7 +3,9 @@ package dev.ample.cli;
 import com.typesafe.config.Config;
 import dev.ample.cli.config.EnvSettings;
 import dev.ample.cli.config.ExperimentConfigs;
+import dev.ample.cli.config.NetworkSettings;
 import dev.ample.cli.config.OptimizerSettings;
+import dev.ample.cli.config.TrainSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +37,8 @@ public final class ConfigCommand implements Runnable {
     Config resolved = ExperimentConfigs.load(file, overrides);
     OptimizerSettings.from(resolved);
     EnvSettings.from(resolved);
+    NetworkSettings.from(resolved);
+    TrainSettings.from(resolved);
     System.out.println(ExperimentConfigs.render(resolved.getConfig("ample").atKey("ample")));
   }
 }

@@ -1,6 +1,7 @@
 package dev.ample.cli;
 
 import dev.ample.envs.EpisodeEnd;
+import dev.ample.optim.RunDecay;
 import dev.ample.rollout.RolloutBatch;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -8,9 +9,10 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * Where a training run stands after an iteration: counters, wall time and the last 100 finished
- * episodes (unclipped returns and lengths, for {@code episode_return_mean}). Saved beside every
- * checkpoint so that a resumed run continues them.
+ * Where a training run stands after an iteration: counters, wall time, the last 100 finished
+ * episodes (unclipped returns and lengths, for {@code episode_return_mean}) and the run's decay
+ * clock (learning rate and clip). Saved beside every checkpoint so that a resumed run continues
+ * them.
  */
 record Progress(
     long iteration,
@@ -19,7 +21,9 @@ record Progress(
     long episodes,
     double wallSeconds,
     List<Double> recentReturns,
-    List<Integer> recentLengths) {
+    List<Integer> recentLengths,
+    long optimizerSteps,
+    RunDecay decay) {
 
   static final int WINDOW = 100;
 
@@ -28,11 +32,18 @@ record Progress(
     recentLengths = List.copyOf(recentLengths);
   }
 
-  static Progress start() {
-    return new Progress(0, 0, 0, 0, 0, List.of(), List.of());
+  static Progress start(RunDecay decay) {
+    return new Progress(0, 0, 0, 0, 0, List.of(), List.of(), 0, decay);
   }
 
-  Progress after(RolloutBatch batch, double seconds) {
+  /** The same progress on another decay line (a resumed run whose budget changed). */
+  Progress withDecay(RunDecay newDecay) {
+    return new Progress(iteration, agentSteps, frames, episodes, wallSeconds, recentReturns,
+        recentLengths, optimizerSteps, newDecay);
+  }
+
+  /** After one more iteration that collected {@code batch} and brought the optimizer to a step. */
+  Progress after(RolloutBatch batch, double seconds, long optimizerStepsNow) {
     Deque<Double> returns = new ArrayDeque<>(recentReturns);
     Deque<Integer> lengths = new ArrayDeque<>(recentLengths);
     for (EpisodeEnd e : batch.episodes()) {
@@ -45,7 +56,7 @@ record Progress(
     }
     return new Progress(iteration + 1, agentSteps + batch.agentSteps(), frames + batch.frames(),
         episodes + batch.episodes().size(), wallSeconds + seconds, new ArrayList<>(returns),
-        new ArrayList<>(lengths));
+        new ArrayList<>(lengths), optimizerStepsNow, decay);
   }
 
   /** Mean unclipped return of the last 100 finished episodes; NaN before the first. */

@@ -3,6 +3,7 @@ package dev.ample.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ample.learner.PpoLearner;
+import dev.ample.optim.RunDecay;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,6 +50,11 @@ final class RunFiles {
     node.put("wall_seconds", p.wallSeconds());
     node.putPOJO("recent_returns", p.recentReturns());
     node.putPOJO("recent_lengths", p.recentLengths());
+    node.put("optimizer_steps", p.optimizerSteps());
+    ObjectNode decay = node.putObject("decay");
+    decay.put("from_step", p.decay().fromStep());
+    decay.put("from_value", p.decay().fromValue());
+    decay.put("end_step", p.decay().endStep());
     Files.writeString(tmpJson, JSON.writeValueAsString(node));
     learner.saveState(tmpCkpt);
     Files.move(tmpJson, json, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -90,9 +96,12 @@ final class RunFiles {
     node.get("recent_returns").forEach(v -> returns.add(v.asDouble()));
     List<Integer> lengths = new ArrayList<>();
     node.get("recent_lengths").forEach(v -> lengths.add(v.asInt()));
+    var decay = node.get("decay");
     return new Progress(node.get("iteration").asLong(), node.get("agent_steps").asLong(),
         node.get("frames").asLong(), node.get("episodes").asLong(),
-        node.get("wall_seconds").asDouble(), returns, lengths);
+        node.get("wall_seconds").asDouble(), returns, lengths,
+        node.get("optimizer_steps").asLong(), new RunDecay(decay.get("from_step").asLong(),
+            decay.get("from_value").asDouble(), decay.get("end_step").asLong()));
   }
 
   private static Path progressFile(Path checkpoint) {

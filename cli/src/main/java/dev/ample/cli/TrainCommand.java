@@ -3,13 +3,12 @@ package dev.ample.cli;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import com.typesafe.config.Config;
 import dev.ample.agents.Agent;
-import dev.ample.agents.Networks;
 import dev.ample.agents.PolicyValueNetwork;
 import dev.ample.cli.config.EnvSettings;
 import dev.ample.cli.config.ExperimentConfigs;
+import dev.ample.cli.config.NetworkSettings;
 import dev.ample.cli.config.OptimizerSettings;
 import dev.ample.cli.config.TrainSettings;
 import dev.ample.envs.EnvConfig;
@@ -22,6 +21,7 @@ import dev.ample.learner.Rollout;
 import dev.ample.learner.gradients.PerExampleGradientsConfig;
 import dev.ample.learner.logging.GradStatsWriter;
 import dev.ample.optim.ConfiguredOptimizer;
+import dev.ample.optim.RunDecay;
 import dev.ample.rollout.LocalRollout;
 import dev.ample.rollout.RolloutBatch;
 import java.io.IOException;
@@ -84,11 +84,26 @@ public final class TrainCommand implements Callable<Integer> {
     EnvConfig env = EnvSettings.from(config);
     OptimizerSettings optimizerSettings = OptimizerSettings.from(config);
     TrainSettings train = TrainSettings.from(config);
-    train.batchSize(env.numEnvs()); // checks the minibatch split before anything starts
+    NetworkSettings networkSettings = NetworkSettings.from(config);
+    long iterations = train.iterations(env.numEnvs()); // checks the budget and minibatch split
+    long stepsPerIteration = train.optimizerStepsPerIteration(env.numEnvs());
     Path dir = prepareRunDir(train, config);
     RunFiles files = new RunFiles(dir, train.keepCheckpoints());
     if (!resume) {
       Files.writeString(dir.resolve("config.conf"), ExperimentConfigs.render(config));
+    }
+    Path checkpoint = resume ? files.newestCheckpoint() : null;
+    Progress progress = resume ? files.readProgress(checkpoint)
+        : Progress.start(RunDecay.over(iterations * stepsPerIteration));
+    // A resumed run with another budget keeps the LR and clip it had reached and takes them to 0
+    // at the new end; with the same budget this is the line it was on.
+    progress = progress.withDecay(progress.decay().rescheduled(progress.optimizerSteps(),
+        progress.optimizerSteps()
+            + Math.max(0, iterations - progress.iteration()) * stepsPerIteration));
+    if (resume && progress.iteration() < iterations
+        && progress.decay().at(progress.optimizerSteps()) == 0) {
+      System.out.println("note: this run had reached the end of its decay, so a `linear` LR"
+          + " schedule and an annealed clip stay at 0 in the added iterations");
     }
 
     Device device = train.djlDevice();
@@ -101,7 +116,6 @@ public final class TrainCommand implements Callable<Integer> {
       space = probe.observationSpace();
       numActions = probe.numActions();
     }
-    boolean uint8 = space.dtype() == ObservationSpace.Dtype.UINT8;
 
     StopSignal stop = new StopSignal();
     Thread hook = new Thread(stop::requestAndAwait, "ample-train-shutdown");
@@ -110,9 +124,8 @@ public final class TrainCommand implements Callable<Integer> {
         GradStatsWriter gradStats = train.gradstatsEvery() > 0
             ? new GradStatsWriter(dir.resolve("gradstats.jsonl"), train.gradstatsEvery())
             : null) {
-      PolicyValueNetwork network = Networks.forObservation(space.shape(), uint8, numActions);
-      network.initialize(base, DataType.FLOAT32, Networks.inputShape(space.shape()));
-      ConfiguredOptimizer optimizer = optimizerSettings.create();
+      PolicyValueNetwork network = networkSettings.create(space, numActions, train.seed(), base);
+      ConfiguredOptimizer optimizer = optimizerSettings.create(progress.decay());
       PpoLearner.Builder builder = PpoLearner.builder()
           .setNetwork(network)
           .setOptimizer(optimizer)
@@ -123,15 +136,13 @@ public final class TrainCommand implements Callable<Integer> {
         builder.optGradStats(gradStats);
       }
       PpoLearner learner = builder.build();
-      Progress progress = Progress.start();
       if (resume) {
-        Path checkpoint = files.newestCheckpoint();
         learner.loadState(checkpoint);
-        progress = files.readProgress(checkpoint);
         System.out.printf("resuming %s from %s (iteration %d, %,d agent steps)%n", dir,
             checkpoint.getFileName(), progress.iteration(), progress.agentSteps());
       }
-      long iterations = train.iterations(env.numEnvs());
+      System.out.printf("network: %s, %,d parameters, %s init%n", network.description(),
+          network.parameterCount(), networkSettings.init().configName());
       System.out.printf("ample train: %s, %d envs x %d steps per iteration, %s, %,d agent steps"
               + " (%d iterations), run dir %s%n",
           env.id(), env.numEnvs(), train.rolloutSteps(), optimizer.name(), train.agentSteps(),
@@ -174,8 +185,8 @@ public final class TrainCommand implements Callable<Integer> {
         throw stopped(progress, files, "collecting experience failed: " + e.getMessage(), e);
       }
       long t1 = System.nanoTime();
-      // Progress before this update, for the clip annealing (the optimizer anneals its own LR).
-      double fraction = (double) progress.iteration() / iterations;
+      // The clip anneals on the clock the `linear` LR schedule reads: optimizer steps done.
+      double fraction = progress.decay().progress(learner.optimizerSteps());
       PpoMetrics m;
       try {
         m = learner.update(toRollout(batch), fraction);
@@ -183,7 +194,7 @@ public final class TrainCommand implements Callable<Integer> {
         throw stopped(progress, files, e.getMessage(), e);
       }
       long t2 = System.nanoTime();
-      progress = progress.after(batch, (t2 - t0) / 1e9);
+      progress = progress.after(batch, (t2 - t0) / 1e9, learner.optimizerSteps());
       metrics.write(progress, m, optimizerName, batch.frames() / ((t2 - t0) / 1e9),
           (t1 - t0) / 1e9, (t2 - t1) / 1e9);
       metrics.printLine(progress, iterations, m);

@@ -89,6 +89,58 @@ class TrainCommandTest {
   }
 
   /**
+   * One clock: with {@code schedule = linear} the LR of optimizer step s (0-based) is
+   * {@code lr0 (1 - s/S)} and the clip of an iteration starting at step s is {@code clip0 (1 -
+   * s/S)}, S = iterations x epochs x minibatches with iterations = floor(budget / 256), for budgets
+   * that do and do not divide into iterations; so both reach 0 exactly at the budget's end. A
+   * resume with a larger budget continues both from where they were, with no jump.
+   */
+  @Test
+  void learningRateAndClipShareOneClockAndReachZeroTogether() throws IOException {
+    for (long budget : new long[] {768, 1000}) {
+      Path dir = tmp.resolve("clock-" + budget);
+      StringBuilder err = new StringBuilder();
+      assertEquals(0, run(err, "train", "--run-dir", dir.toString(),
+          "--set", "ppo.rollout-steps=32", "--set", "ppo.minibatch-size=128",
+          "--set", "ppo.epochs=2", "--set", "optimizer.lr=0.01", "--set", "ppo.clip=0.2",
+          "--set", "optimizer.schedule=linear", "--set", "train.gradstats-every=0",
+          "--set", "train.checkpoint-every=2",
+          "--set", "train.agent-steps=" + budget), err.toString());
+      List<JsonNode> lines = metrics(dir);
+      assertEquals(3, lines.size(), "floor(" + budget + " / 256) iterations");
+      double total = 3 * 2 * 2; // iterations x epochs x minibatches
+      for (int k = 0; k < 3; k++) {
+        JsonNode line = lines.get(k);
+        long lastStep = line.get("optimizer_steps").asLong() - 1;
+        assertEquals(0.01 * (1 - lastStep / total), line.get("lr").asDouble(), 1e-12, "lr " + k);
+        assertEquals(0.2 * (1 - k * 4 / total), line.get("clip_range").asDouble(), 1e-12,
+            "clip " + k);
+      }
+      // The last step's LR and the last iteration's clip are both one step of the line above 0.
+      assertEquals(0.01 / total, lines.get(2).get("lr").asDouble(), 1e-12);
+      assertEquals(0.2 * 4 / total, lines.get(2).get("clip_range").asDouble(), 1e-12);
+    }
+
+    // Resume the 3-iteration run from its iteration-2 checkpoint (as after a crash) with a budget
+    // of 5 iterations: 1 - 8/12 = 1/3 of the decay is left after step 8, now spread over the 12
+    // steps of iterations 3 to 5, so the LR and clip continue from where they were.
+    Path dir = tmp.resolve("clock-768");
+    Files.delete(dir.resolve("checkpoints/iter-000003.ckpt"));
+    Files.delete(dir.resolve("checkpoints/iter-000003.json"));
+    StringBuilder err = new StringBuilder();
+    assertEquals(0, run(err, "train", "--run-dir", dir.toString(), "--resume",
+        "--set", "train.agent-steps=1280"), err.toString());
+    List<JsonNode> lines = metrics(dir);
+    List<JsonNode> resumed = lines.subList(lines.size() - 3, lines.size());
+    assertEquals(3, resumed.get(0).get("iteration").asInt());
+    double left = 1.0 / 3;
+    assertEquals(0.2 * left, resumed.get(0).get("clip_range").asDouble(), 1e-12, "no jump");
+    assertEquals(0.01 * left * (20 - 11) / 12, resumed.get(0).get("lr").asDouble(), 1e-12);
+    assertEquals(0.2 * left * 4 / 12, resumed.get(2).get("clip_range").asDouble(), 1e-12);
+    assertEquals(0.01 * left / 12, resumed.get(2).get("lr").asDouble(), 1e-12);
+  }
+
+  /**
    * The embedded default learns Catch: random play scores about -0.6 (the first iteration's mean
    * was -0.5); after 100 iterations (102,400 steps, ~5 s here) the mean of the last 100 episodes
    * measured 0.94 with seed 1 (0.92 at 50 iterations). The bound leaves room for other seeds.

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValue;
 import dev.ample.optim.ConfiguredOptimizer;
 import dev.ample.optim.Optimizers;
+import dev.ample.optim.RunDecay;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -19,8 +20,9 @@ public record OptimizerSettings(String name, Map<String, Object> hyperparameters
 
   public OptimizerSettings {
     hyperparameters = Map.copyOf(hyperparameters);
-    // Validates name, keys and ranges now, with the registry's messages.
-    Optimizers.create(name, hyperparameters);
+    // Validates name, keys and ranges now, with the registry's messages; any run length will do
+    // for the `linear` schedule, whose real one train derives from its budget.
+    Optimizers.create(name, hyperparameters, RunDecay.over(1));
   }
 
   /** Parses {@code ample.optimizer} of a config from {@link ExperimentConfigs#load}. */
@@ -45,8 +47,8 @@ public record OptimizerSettings(String name, Map<String, Object> hyperparameters
     return new OptimizerSettings(section.getString("name"), hyper);
   }
 
-  /** A fresh optimizer with these settings. */
-  public ConfiguredOptimizer create() {
-    return Optimizers.create(name, hyperparameters);
+  /** A fresh optimizer with these settings, in a run whose decay the {@code linear} schedule follows. */
+  public ConfiguredOptimizer create(RunDecay run) {
+    return Optimizers.create(name, hyperparameters, run);
   }
 }

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import dev.ample.learner.PpoConfig;
+import dev.ample.learner.PpoLoss;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -13,7 +14,7 @@ import java.util.Set;
  * @param ppo the PPO update (epochs, minibatch, GAE, clip, loss coefficients)
  * @param rolloutSteps T, steps per env per iteration ({@code ppo.rollout-steps})
  * @param agentSteps the budget: env steps over all envs ({@code train.agent-steps}); the run
- *     stops after the iteration that reaches it
+ *     makes the whole iterations that fit in it
  * @param runners EnvRunner actors the envs are split over
  * @param seed seeds envs (env i gets seed + i), action sampling, initialisation and shuffling
  * @param device where the network and the learner run: cpu or gpu
@@ -35,8 +36,8 @@ public record TrainSettings(
     Path runsDir) {
 
   private static final Set<String> PPO_KEYS = Set.of("rollout-steps", "minibatch-size", "epochs",
-      "gamma", "lambda", "clip", "anneal-clip", "value-coef", "entropy-coef",
-      "normalize-advantages");
+      "gamma", "lambda", "clip", "anneal-clip", "value-coef", "value-loss", "clip-value",
+      "entropy-coef", "normalize-advantages");
   private static final Set<String> TRAIN_KEYS = Set.of("agent-steps", "runners", "seed", "device",
       "checkpoint-every", "keep-checkpoints", "gradstats-every", "runs-dir");
 
@@ -68,6 +69,8 @@ public record TrainSettings(
               .optClip(p.getDouble("clip"))
               .optAnnealClip(p.getBoolean("anneal-clip"))
               .optValueCoef(p.getDouble("value-coef"))
+              .optValueLoss(PpoLoss.ValueLoss.parse(p.getString("value-loss")))
+              .optClipValue(p.getBoolean("clip-value"))
               .optEntropyCoef(p.getDouble("entropy-coef"))
               .optNormalizeAdvantages(p.getBoolean("normalize-advantages"))
               .optSeed(t.getLong("seed"))
@@ -93,10 +96,24 @@ public record TrainSettings(
     return batch;
   }
 
-  /** Iterations the budget needs (the last one may pass it). */
+  /**
+   * Whole iterations in the budget: {@code floor(agentSteps / (T x numEnvs))}, as the Eve authors'
+   * {@code loop_steps} (40M / 1024 = 39,062 for Pong); a budget smaller than one iteration is an
+   * error naming the smallest allowed.
+   */
   public long iterations(int numEnvs) {
     long perIteration = (long) rolloutSteps * numEnvs;
-    return (agentSteps + perIteration - 1) / perIteration;
+    if (agentSteps < perIteration) {
+      throw new IllegalArgumentException("train.agent-steps = " + agentSteps + " is less than one"
+          + " iteration (ppo.rollout-steps x env.num-envs = " + perIteration + "); set at least "
+          + perIteration);
+    }
+    return agentSteps / perIteration;
+  }
+
+  /** Optimizer steps per iteration: epochs x minibatches. */
+  public long optimizerStepsPerIteration(int numEnvs) {
+    return (long) ppo.epochs() * (batchSize(numEnvs) / ppo.minibatchSize());
   }
 
   /** The DJL device; a gpu request without a visible GPU is an error naming the fix. */

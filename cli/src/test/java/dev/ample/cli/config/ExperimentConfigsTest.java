@@ -32,7 +32,7 @@ class ExperimentConfigsTest {
     assertEquals(3e-4, ((Number) s.hyperparameters().get("lr")).doubleValue());
     assertEquals(0.99, ((Number) s.hyperparameters().get("b2")).doubleValue());
     assertEquals(false, s.hyperparameters().get("batch_correction"));
-    assertEquals("eve", s.create().name());
+    assertEquals("eve", s.create(dev.ample.optim.RunDecay.over(10)).name());
   }
 
   @Test
@@ -125,17 +125,36 @@ class ExperimentConfigsTest {
     try (var stream = Files.list(Path.of("..", "configs"))) {
       files = stream.filter(f -> f.toString().endsWith(".conf")).toList();
     }
-    assertTrue(files.size() >= 2, "configs/ has the Pong protocol files");
+    assertTrue(files.size() >= 3, "configs/ has the Pong protocol files");
     for (Path f : files) {
       Config c = ExperimentConfigs.load(f, List.of());
       OptimizerSettings.from(c);
+      NetworkSettings.from(c);
       TrainSettings train = TrainSettings.from(c);
       int numEnvs = EnvSettings.from(c).numEnvs();
       assertEquals(1024, train.batchSize(numEnvs), f + ": 8 x 128 transitions per iteration");
-      assertEquals(39063, train.iterations(numEnvs), f + ": 40M agent steps");
       assertEquals(256, train.ppo().minibatchSize());
-      assertEquals(3, train.ppo().epochs());
+      boolean authors = f.getFileName().toString().startsWith("pong-v4-");
+      // floor(40M / 1024) as the authors' loop_steps; CleanRL's 10M gives floor 9,765.
+      assertEquals(authors ? 39062 : 9765, train.iterations(numEnvs), f + ": iterations");
+      assertEquals(authors ? 3 : 4, train.ppo().epochs());
     }
+  }
+
+  /** The Eve and Adam protocol files differ only in the optimizer's name and Eve's own switch. */
+  @Test
+  void authorsEveAndAdamConfigsDifferOnlyInTheOptimizer() {
+    Config eve = ExperimentConfigs.load(Path.of("..", "configs", "pong-v4-eve.conf"), List.of());
+    Config adam = ExperimentConfigs.load(Path.of("..", "configs", "pong-v4-adam.conf"), List.of());
+    assertEquals(eve.withoutPath("ample.optimizer"), adam.withoutPath("ample.optimizer"));
+    assertEquals(eve.getConfig("ample.optimizer").withoutPath("name")
+            .withoutPath("batch_correction"),
+        adam.getConfig("ample.optimizer").withoutPath("name"));
+    NetworkSettings net = NetworkSettings.from(eve);
+    assertEquals(dev.ample.agents.NatureCnn.Padding.SAME, net.padding());
+    assertEquals(dev.ample.agents.Initialization.LECUN_NORMAL, net.init());
+    assertEquals(dev.ample.learner.PpoLoss.ValueLoss.SQUARED,
+        TrainSettings.from(eve).ppo().valueLoss());
   }
 
   @Test
