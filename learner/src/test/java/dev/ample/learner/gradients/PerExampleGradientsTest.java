@@ -18,6 +18,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.ample.agents.CategoricalPolicy;
+import dev.ample.agents.Initialization;
 import dev.ample.agents.Mlp;
 import dev.ample.agents.NatureCnn;
 import dev.ample.agents.PolicyValueNetwork;
@@ -45,23 +46,33 @@ class PerExampleGradientsTest {
 
   @Test
   void mlpPpoLossMatchesBruteForce() {
-    check(false, true, 8, 512L << 20);
+    check(null, true, 8, 512L << 20);
   }
 
   @Test
   void mlpCrossEntropyMatchesBruteForce() {
-    check(false, false, 8, 512L << 20);
+    check(null, false, 8, 512L << 20);
   }
 
   @Test
   void natureCnnPpoLossMatchesBruteForceWithChunking() {
     // A 1 MiB cap forces chunks of one or two examples in every conv layer.
-    check(true, true, 4, 1L << 20);
+    check(NatureCnn.Padding.VALID, true, 4, 1L << 20);
   }
 
   @Test
   void natureCnnCrossEntropyMatchesBruteForce() {
-    check(true, false, 4, 512L << 20);
+    check(NatureCnn.Padding.VALID, false, 4, 512L << 20);
+  }
+
+  /**
+   * The Eve authors' network (SAME padding, lecun-normal): its parameterless pad blocks sit
+   * between the layers, so every conv is handled as a VALID one on its padded input.
+   */
+  @Test
+  void sameNatureCnnPpoLossMatchesBruteForce() {
+    check(NatureCnn.Padding.SAME, true, 4, 512L << 20);
+    check(NatureCnn.Padding.SAME, true, 3, 1L << 20);
   }
 
   /**
@@ -110,14 +121,18 @@ class PerExampleGradientsTest {
     }
   }
 
-  private static void check(boolean cnn, boolean ppo, int batch, long cap) {
+  /** {@code cnn} null: the MLP; else the Nature CNN with that padding. No fallback allowed. */
+  private static void check(NatureCnn.Padding cnn, boolean ppo, int batch, long cap) {
     Engine.getInstance().setRandomSeed(7);
     try (NDManager m = NDManager.newBaseManager()) {
       PolicyValueNetwork net;
       NDArray obs;
       int actions = 4;
-      if (cnn) {
-        net = NatureCnn.builder().setNumActions(actions).build();
+      if (cnn != null) {
+        net = NatureCnn.builder().setNumActions(actions).optPadding(cnn).build();
+        if (cnn == NatureCnn.Padding.SAME) {
+          Initialization.LECUN_NORMAL.applyTo(net, 3);
+        }
         net.initialize(m, DataType.FLOAT32, NatureCnn.inputShape(1));
         obs = m.randomInteger(0, 256, NatureCnn.inputShape(batch), DataType.INT32)
             .toType(DataType.UINT8, false);
@@ -141,8 +156,8 @@ class PerExampleGradientsTest {
         targets = new NDList(acts);
         loss = CROSS_ENTROPY;
       }
-      PerExampleGradients engine = PerExampleGradients.create(
-          net, PerExampleGradientsConfig.defaults().withMemoryCapBytes(cap));
+      PerExampleGradients engine = PerExampleGradients.create(net,
+          PerExampleGradientsConfig.defaults().withMemoryCapBytes(cap).withFallbackAllowed(false));
       List<Parameter> params = engine.parameters();
       List<BruteForce.Stats> brute;
       try (NDManager s = m.newSubManager()) {
