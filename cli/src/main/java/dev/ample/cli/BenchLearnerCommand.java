@@ -37,7 +37,8 @@ import picocli.CommandLine.Option;
     name = "learner",
     mixinStandardHelpOptions = true,
     description = {
-      "Time the per-example gradient engine on the Nature CNN (PPO loss, float32).",
+      "Time the per-example gradient engine on the Nature CNN (PPO loss, float32); by default"
+          + " the Eve authors' SAME-padded one.",
       "Modes run interleaved; figures are medians over the repeats."
     })
 public final class BenchLearnerCommand implements Callable<Integer> {
@@ -61,6 +62,11 @@ public final class BenchLearnerCommand implements Callable<Integer> {
       description = "per-example conv gradients: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
   PerExampleGradientsConfig.ConvMethod convMethod = PerExampleGradientsConfig.ConvMethod.AUTO;
 
+  @Option(names = "--padding",
+      description = "Nature CNN padding: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}: the"
+          + " Eve authors' network, 4.05M parameters; VALID is 1.69M)")
+  NatureCnn.Padding padding = NatureCnn.Padding.SAME;
+
   @Option(names = "--json", description = "print one JSON object as the last line")
   boolean json;
 
@@ -79,7 +85,8 @@ public final class BenchLearnerCommand implements Callable<Integer> {
             new Mode("all_stats", "(iii) all statistics", EnumSet.allOf(Statistic.class)));
     Engine.getInstance().setRandomSeed(1);
     try (NDManager base = NDManager.newBaseManager(Device.cpu())) {
-      PolicyValueNetwork net = NatureCnn.builder().setNumActions(actions).build();
+      PolicyValueNetwork net =
+          NatureCnn.builder().setNumActions(actions).optPadding(padding).build();
       net.initialize(base, DataType.FLOAT32, NatureCnn.inputShape(1));
       NDArray obs =
           base.randomInteger(0, 256, NatureCnn.inputShape(batch), DataType.INT32)
@@ -139,13 +146,16 @@ public final class BenchLearnerCommand implements Callable<Integer> {
         }
       }
 
-      System.out.printf("ample bench learner: Nature CNN, B = %d, float32, %s, %d threads,"
-              + " median of %d (after %d warm-up)%n",
-          batch, Device.cpu(), Runtime.getRuntime().availableProcessors(), repeats, warmup);
+      System.out.printf("ample bench learner: %s (%,d parameters), B = %d, float32, %s, %d"
+              + " threads, median of %d (after %d warm-up)%n", net.description(),
+          net.parameterCount(), batch, Device.cpu(), Runtime.getRuntime().availableProcessors(),
+          repeats, warmup);
       System.out.printf("%-30s %10s %12s %10s%n", "mode", "step ms", "fwd+bwd ms", "ratio");
       double base0 = median(totalMs.get("mean_only"));
       ObjectMapper mapper = new ObjectMapper();
       ObjectNode out = mapper.createObjectNode();
+      out.put("network", net.description());
+      out.put("parameters", net.parameterCount());
       out.put("batch", batch);
       out.put("repeats", repeats);
       out.put("conv_method", convMethod.name().toLowerCase());
