@@ -9,6 +9,8 @@ import com.typesafe.config.ConfigSyntax;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Loads an experiment configuration: the embedded defaults ({@code ample-defaults.conf}), then the
@@ -37,16 +39,19 @@ public final class ExperimentConfigs {
     Config defaults = ConfigFactory.parseResources(
         ExperimentConfigs.class.getClassLoader(), "ample-defaults.conf",
         ConfigParseOptions.defaults().setAllowMissing(false));
+    Set<String> sections = defaults.getConfig(ROOT).root().keySet();
     Config merged = defaults;
     if (file != null) {
       if (!Files.isRegularFile(file)) {
         throw new IllegalArgumentException(
             "config file " + file + " does not exist; give the path of a HOCON file (see configs/)");
       }
-      merged = rooted(parse(file)).withFallback(merged);
+      merged = requireKnownSections(rooted(parse(file)), sections, "config file " + file)
+          .withFallback(merged);
     }
     for (String override : overrides) {
-      merged = rooted(parseOverride(override)).withFallback(merged);
+      merged = requireKnownSections(rooted(parseOverride(override)), sections, "--set " + override)
+          .withFallback(merged);
     }
     try {
       return merged.resolve();
@@ -90,6 +95,21 @@ public final class ExperimentConfigs {
               + "); quote strings with special characters, e.g. --set 'env.id=\"ALE/Pong-v5\"'",
           e);
     }
+  }
+
+  /**
+   * A misspelt section ({@code trian { ... }}, {@code --set foo=1}) would otherwise be carried
+   * along unread; the sections are the embedded defaults' ones.
+   */
+  private static Config requireKnownSections(Config layer, Set<String> sections, String where) {
+    for (String key : layer.getConfig(ROOT).root().keySet()) {
+      if (!sections.contains(key)) {
+        throw new IllegalArgumentException(where + ": unknown config section '" + key
+            + "'; the sections are " + String.join(", ", new TreeSet<>(sections))
+            + " (keys are written without a root, e.g. train.agent-steps)");
+      }
+    }
+    return layer;
   }
 
   /** Puts a file's keys under {@code ample} unless it already nests them there. */

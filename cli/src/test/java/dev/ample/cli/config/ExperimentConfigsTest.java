@@ -51,6 +51,19 @@ class ExperimentConfigsTest {
   }
 
   @Test
+  void misspeltSectionsAreRefusedNotIgnored() throws IOException {
+    Path file = write("trian { agent-steps = 2048 }");
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> ExperimentConfigs.load(file, List.of()));
+    assertTrue(e.getMessage().contains("'trian'") && e.getMessage().contains(file.toString())
+        && e.getMessage().contains("train"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> ExperimentConfigs.load(null, List.of("foo=1")));
+    assertTrue(e.getMessage().startsWith("--set foo=1: unknown config section 'foo'"),
+        e.getMessage());
+  }
+
+  @Test
   void missingFileIsClear() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> ExperimentConfigs.load(dir.resolve("nope.conf"), List.of()));
