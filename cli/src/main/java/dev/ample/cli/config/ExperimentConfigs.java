@@ -105,8 +105,8 @@ public final class ExperimentConfigs {
     for (String key : layer.getConfig(ROOT).root().keySet()) {
       if (!sections.contains(key)) {
         throw new IllegalArgumentException(where + ": unknown config section '" + key
-            + "'; the sections are " + String.join(", ", new TreeSet<>(sections))
-            + " (keys are written without a root, e.g. train.agent-steps)");
+            + "'" + ConfigKeys.didYouMean(key, sections) + "; the sections are "
+            + String.join(", ", new TreeSet<>(sections)) + " (keys are written without a root, e.g. train.agent-steps)");
       }
     }
     return layer;

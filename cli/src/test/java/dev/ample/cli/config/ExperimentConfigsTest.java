@@ -55,8 +55,12 @@ class ExperimentConfigsTest {
     Path file = write("trian { agent-steps = 2048 }");
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> ExperimentConfigs.load(file, List.of()));
-    assertTrue(e.getMessage().contains("'trian'") && e.getMessage().contains(file.toString())
-        && e.getMessage().contains("train"), e.getMessage());
+    assertTrue(e.getMessage().contains("'trian' (did you mean 'train'?)")
+        && e.getMessage().contains(file.toString()), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> TrainSettings.from(
+        ExperimentConfigs.load(null, List.of("train.agent-step=5"))));
+    assertTrue(e.getMessage().contains("train.agent-step (did you mean 'agent-steps'?)"),
+        e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
         () -> ExperimentConfigs.load(null, List.of("foo=1")));
     assertTrue(e.getMessage().startsWith("--set foo=1: unknown config section 'foo'"),
