@@ -1,6 +1,7 @@
 package dev.ample.cli.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -135,7 +136,26 @@ class ExperimentConfigsTest {
       assertEquals(39063, train.iterations(numEnvs), f + ": 40M agent steps");
       assertEquals(256, train.ppo().minibatchSize());
       assertEquals(3, train.ppo().epochs());
+      assertEquals(new EvalSettings(40, 1, false), train.eval(),
+          f + ": the authors' test episodes, one every 40 iterations, sampled");
     }
+  }
+
+  @Test
+  void evalKeysAreValidated() {
+    EvalSettings eval = TrainSettings.from(ExperimentConfigs.load(null, List.of())).eval();
+    assertTrue(eval.due(0) && eval.due(eval.every()) && !eval.due(1), "iteration 0 included");
+    assertFalse(TrainSettings.from(ExperimentConfigs.load(null, List.of("train.eval-every=0")))
+        .eval().due(0), "0 = off");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> TrainSettings.from(ExperimentConfigs.load(null, List.of("train.eval-every=-1"))));
+    assertTrue(e.getMessage().contains("train.eval-every"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> TrainSettings.from(ExperimentConfigs.load(null, List.of("train.eval-episodes=0"))));
+    assertTrue(e.getMessage().contains("train.eval-episodes"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> TrainSettings.from(ExperimentConfigs.load(null, List.of("train.eval-greedy=maybe"))));
+    assertTrue(e.getMessage().contains("eval-greedy"), e.getMessage());
   }
 
   @Test
