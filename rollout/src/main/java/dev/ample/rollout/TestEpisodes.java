@@ -31,8 +31,8 @@ import java.util.function.Consumer;
  * playing test episodes leaves the training stream unchanged.
  *
  * <p>An episode the env does not end within {@code maxSteps} agent steps is cut there and counted
- * as {@link Episode#cut() cut}, as is one the env truncates (a time limit), so a policy that
- * never finishes a game cannot hang training or evaluation.
+ * as {@link Episode#truncated() truncated}, as is one the env truncates (a time limit), so a
+ * policy that never finishes a game cannot hang training or evaluation.
  */
 public final class TestEpisodes {
 
@@ -50,9 +50,9 @@ public final class TestEpisodes {
    *
    * @param rawReturn sum of the unclipped rewards
    * @param length agent steps played
-   * @param cut the env truncated it (time limit) or the step cap did, before the game ended
+   * @param truncated the env cut it (a time limit) or the step cap did, before the game ended
    */
-  public record Episode(double rawReturn, int length, boolean cut) {}
+  public record Episode(double rawReturn, int length, boolean truncated) {}
 
   /** The episodes of one {@link #play} call, in order. */
   public record Result(List<Episode> episodes) {
@@ -77,8 +77,8 @@ public final class TestEpisodes {
     }
 
     /** Episodes cut by a time limit or the step cap. */
-    public int cut() {
-      return (int) episodes.stream().filter(Episode::cut).count();
+    public int truncated() {
+      return (int) episodes.stream().filter(Episode::truncated).count();
     }
   }
 

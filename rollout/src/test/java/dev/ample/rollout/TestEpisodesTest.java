@@ -40,7 +40,7 @@ class TestEpisodesTest {
       for (TestEpisodes.Episode e : r.episodes()) {
         assertEquals(9, e.length(), "a Catch game is rows - 1 steps");
         assertTrue(e.rawReturn() == 1 || e.rawReturn() == -1, "caught or missed: " + e);
-        assertFalse(e.cut());
+        assertFalse(e.truncated());
       }
       assertEquals(r, tests.play(20, TestEpisodes.random(1, 40)), "same seed and iteration");
       // The first episodes do not depend on how many follow.
@@ -93,9 +93,9 @@ class TestEpisodesTest {
       for (TestEpisodes.Episode e : r.episodes()) {
         assertEquals(3, e.length());
         assertEquals(3.0, e.rawReturn(), "CartPole pays 1 per step, unclipped");
-        assertTrue(e.cut());
+        assertTrue(e.truncated());
       }
-      assertEquals(2, r.cut());
+      assertEquals(2, r.truncated());
       assertThrows(IllegalArgumentException.class,
           () -> TestEpisodes.of(EnvConfig.of("cartpole", 1), a.agent, false).withMaxSteps(0));
     }
@@ -109,6 +109,6 @@ class TestEpisodesTest {
     assertEquals(1.0 / 3, r.meanReturn(), 1e-12);
     assertEquals(Math.sqrt(8.0 / 9), r.stdReturn(), 1e-12);
     assertEquals(7, r.meanLength());
-    assertEquals(1, r.cut());
+    assertEquals(1, r.truncated());
   }
 }
