@@ -114,7 +114,8 @@ public final class EvalCommand implements Callable<Integer> {
         for (int e = 0; e < played.size(); e++) {
           TestEpisodes.Episode episode = played.get(e);
           out.printf("episode %d: return %.2f, length %d%s%n", e + 1, episode.rawReturn(),
-              episode.length(), episode.truncated() ? " (cut by a time limit or the step cap)" : "");
+              episode.length(),
+              episode.truncated() ? " (cut by a time limit or the step cap)" : "");
         }
         out.printf("return %.2f ± %.2f (mean ± std over %d episode%s), mean length %.1f%n",
             result.meanReturn(), result.stdReturn(), played.size(),

@@ -37,7 +37,8 @@ import picocli.CommandLine;
 class EvalCommandTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern EPISODE = Pattern.compile("episode \\d+: return (\\S+), length (\\d+)");
+  private static final Pattern EPISODE =
+      Pattern.compile("episode \\d+: return (\\S+), length (\\d+)");
 
   @TempDir static Path shared;
   @TempDir Path tmp;

@@ -44,7 +44,8 @@ class TestEpisodesTest {
       }
       assertEquals(r, tests.play(20, TestEpisodes.random(1, 40)), "same seed and iteration");
       // The first episodes do not depend on how many follow.
-      assertEquals(r.episodes().subList(0, 5), tests.play(5, TestEpisodes.random(1, 40)).episodes());
+      assertEquals(r.episodes().subList(0, 5),
+          tests.play(5, TestEpisodes.random(1, 40)).episodes());
       assertNotEquals(r, tests.play(20, TestEpisodes.random(1, 80)), "another iteration");
       assertEquals(9, r.meanLength());
     }
