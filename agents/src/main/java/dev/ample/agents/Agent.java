@@ -82,6 +82,29 @@ public final class Agent implements AutoCloseable {
     }
   }
 
+  /**
+   * The most probable action for each of n observations (greedy play, e.g. test episodes); ties go
+   * to the lowest action. Arguments as in {@link #act}; no randomness is drawn.
+   */
+  public synchronized int[] greedyActions(byte[] byteObs, float[] floatObs, int[] obsShape, int n) {
+    try (NDManager sub = open()) {
+      float[] logits = forward(sub, byteObs, floatObs, obsShape, n).get(0).toFloatArray();
+      int numActions = network.numActions();
+      int[] actions = new int[n];
+      for (int i = 0; i < n; i++) {
+        int row = i * numActions;
+        int best = 0;
+        for (int k = 1; k < numActions; k++) {
+          if (logits[row + k] > logits[row + best]) {
+            best = k;
+          }
+        }
+        actions[i] = best;
+      }
+      return actions;
+    }
+  }
+
   /** V(s) of n observations (for bootstrap and final observations). */
   public synchronized float[] values(byte[] byteObs, float[] floatObs, int[] obsShape, int n) {
     try (NDManager sub = open()) {

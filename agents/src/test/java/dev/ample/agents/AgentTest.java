@@ -90,6 +90,22 @@ class AgentTest {
   }
 
   @Test
+  void greedyActionsAreTheArgmaxOfTheLogits() {
+    try (NDManager m = NDManager.newBaseManager();
+        Agent agent = Agent.of(skewedCatchNetwork(m), Device.cpu())) {
+      int n = 16;
+      byte[] obs = randomPixels(n, 50, 11);
+      float[] logits = reference(m, agent.network(), obs, n).get(0).toFloatArray();
+      int[] greedy = agent.greedyActions(obs, null, CATCH, n);
+      for (int i = 0; i < n; i++) {
+        for (int k = 0; k < 3; k++) {
+          assertTrue(logits[i * 3 + greedy[i]] >= logits[i * 3 + k], "row " + i);
+        }
+      }
+    }
+  }
+
+  @Test
   void floatObservationsThroughAnMlp() {
     try (NDManager m = NDManager.newBaseManager()) {
       PolicyValueNetwork net = Networks.forObservation(new int[] {4}, false, 2, NatureCnn.Padding.VALID);

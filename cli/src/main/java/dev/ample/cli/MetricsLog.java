@@ -1,8 +1,10 @@
 package dev.ample.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ample.learner.PpoMetrics;
+import dev.ample.rollout.TestEpisodes;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,10 +17,17 @@ import java.util.Map;
  * {@code metrics.jsonl}: one JSON object per PPO iteration with the fields of DESIGN.md §2, flushed
  * after every line so that a crash or Ctrl-C loses nothing already learned. Also the one-line
  * console summary per iteration.
+ *
+ * <p>An iteration after which test episodes were played also carries their {@code eval_*} fields.
+ * The test of the initial policy (iteration 0, before any update) has a line of its own holding
+ * only the counters (all 0), the {@code eval_*} fields and {@code wall_seconds}.
  */
 final class MetricsLog implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final BufferedWriter out;
+
+  /** Test episodes played after an iteration, and how long they took. */
+  record Evaluation(TestEpisodes.Result result, double seconds) {}
 
   MetricsLog(Path file, boolean append) throws IOException {
     out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
@@ -30,14 +39,11 @@ final class MetricsLog implements AutoCloseable {
    * One iteration's line.
    *
    * @param fps emulator frames per second over the iteration (collecting and learning)
+   * @param test the test episodes played after it, or null
    */
   void write(Progress p, PpoMetrics m, String optimizer, double fps, double rolloutSeconds,
-      double updateSeconds) throws IOException {
-    ObjectNode line = JSON.createObjectNode();
-    line.put("iteration", p.iteration());
-    line.put("agent_steps", p.agentSteps());
-    line.put("frames", p.frames());
-    line.put("episodes", p.episodes());
+      double updateSeconds, Evaluation test) throws IOException {
+    ObjectNode line = counters(p);
     putFinite(line, "episode_return_mean", p.returnMean());
     putFinite(line, "episode_length_mean", p.lengthMean());
     line.put("fps", round(fps));
@@ -47,22 +53,80 @@ final class MetricsLog implements AutoCloseable {
     line.put("optimizer", optimizer);
     line.put("rollout_seconds", round(rolloutSeconds));
     line.put("update_seconds", round(updateSeconds));
+    if (test != null) {
+      putEvaluation(line, test);
+    }
     line.put("wall_seconds", round(p.wallSeconds()));
-    out.write(JSON.writeValueAsString(line));
-    out.newLine();
-    out.flush();
+    writeLine(line);
   }
 
-  void printLine(Progress p, long iterations, PpoMetrics m) {
+  /** The line of a test that follows no update in this run: the initial policy's. */
+  void writeEvaluation(Progress p, Evaluation test) throws IOException {
+    ObjectNode line = counters(p);
+    putEvaluation(line, test);
+    line.put("wall_seconds", round(p.wallSeconds()));
+    writeLine(line);
+  }
+
+  void printLine(Progress p, long iterations, PpoMetrics m, Evaluation test) {
     System.out.printf("iter %d/%d  steps %,d  return %s (%d episodes)  loss pi %.4f v %.4f"
-            + "  entropy %.3f  kl %.4f  lr %.2e  %.0f s%n",
+            + "  entropy %.3f  kl %.4f  lr %.2e%s  %.0f s%n",
         p.iteration(), iterations, p.agentSteps(), format(p.returnMean()), p.episodes(),
         m.lossPolicy(), m.lossValue(), m.entropy(), m.approxKl(), m.learningRate(),
-        p.wallSeconds());
+        test == null ? "" : "  " + describe(test.result()), p.wallSeconds());
+  }
+
+  void printEvaluation(Progress p, long iterations, Evaluation test) {
+    System.out.printf("iter %d/%d  steps %,d  %s  %.0f s%n", p.iteration(), iterations,
+        p.agentSteps(), describe(test.result()), p.wallSeconds());
+  }
+
+  /** E.g. {@code test 0.80 ± 0.60 (10 episodes)}, with the number truncated if there are any. */
+  private static String describe(TestEpisodes.Result r) {
+    return String.format("test %.2f ± %.2f (%d episode%s%s)", r.meanReturn(), r.stdReturn(),
+        r.episodes().size(), r.episodes().size() == 1 ? "" : "s",
+        r.truncated() == 0 ? ""
+            : ", " + r.truncated() + " cut by a time limit or the step cap");
   }
 
   static String format(double v) {
     return Double.isNaN(v) ? "n/a" : String.format("%.2f", v);
+  }
+
+  private static ObjectNode counters(Progress p) {
+    ObjectNode line = JSON.createObjectNode();
+    line.put("iteration", p.iteration());
+    line.put("agent_steps", p.agentSteps());
+    line.put("frames", p.frames());
+    line.put("episodes", p.episodes());
+    return line;
+  }
+
+  /**
+   * {@code eval_return} and {@code eval_length} (means over the test episodes; returns raw), the
+   * single episodes' {@code eval_returns} and {@code eval_lengths} when there are several, {@code
+   * eval_truncated} (episodes cut by a time limit or the step cap) and {@code eval_seconds}.
+   */
+  private static void putEvaluation(ObjectNode line, Evaluation test) {
+    TestEpisodes.Result r = test.result();
+    line.put("eval_return", r.meanReturn());
+    line.put("eval_length", r.meanLength());
+    if (r.episodes().size() > 1) {
+      ArrayNode returns = line.putArray("eval_returns");
+      ArrayNode lengths = line.putArray("eval_lengths");
+      for (TestEpisodes.Episode e : r.episodes()) {
+        returns.add(e.rawReturn());
+        lengths.add(e.length());
+      }
+    }
+    line.put("eval_truncated", r.truncated());
+    line.put("eval_seconds", round(test.seconds()));
+  }
+
+  private void writeLine(ObjectNode line) throws IOException {
+    out.write(JSON.writeValueAsString(line));
+    out.newLine();
+    out.flush();
   }
 
   private static void putFinite(ObjectNode line, String key, double v) {

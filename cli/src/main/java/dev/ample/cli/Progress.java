@@ -59,6 +59,12 @@ record Progress(
         new ArrayList<>(lengths), optimizerStepsNow, decay);
   }
 
+  /** The same standing with {@code seconds} more wall time (test episodes played after it). */
+  Progress plusSeconds(double seconds) {
+    return new Progress(iteration, agentSteps, frames, episodes, wallSeconds + seconds,
+        recentReturns, recentLengths, optimizerSteps, decay);
+  }
+
   /** Mean unclipped return of the last 100 finished episodes; NaN before the first. */
   double returnMean() {
     return recentReturns.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);

@@ -11,6 +11,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -22,6 +24,7 @@ import java.util.stream.Stream;
  */
 final class RunFiles {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern CHECKPOINT_NAME = Pattern.compile("iter-(\\d+)\\.ckpt");
   private final Path dir;
   private final Path checkpoints;
   private final int keep;
@@ -30,6 +33,17 @@ final class RunFiles {
     this.dir = dir;
     this.checkpoints = dir.resolve("checkpoints");
     this.keep = keep;
+  }
+
+  /** A run's checkpoints to read (nothing is pruned). */
+  RunFiles(Path dir) {
+    this(dir, Integer.MAX_VALUE);
+  }
+
+  /** The iteration a checkpoint was written after, from its name; -1 if it is not named so. */
+  static long iterationOf(Path checkpoint) {
+    Matcher m = CHECKPOINT_NAME.matcher(checkpoint.getFileName().toString());
+    return m.matches() ? Long.parseLong(m.group(1)) : -1;
   }
 
   Path dir() {
@@ -114,7 +128,7 @@ final class RunFiles {
       return List.of();
     }
     try (Stream<Path> s = Files.list(checkpoints)) {
-      return s.filter(p -> p.getFileName().toString().matches("iter-\\d+\\.ckpt"))
+      return s.filter(p -> iterationOf(p) >= 0)
           .sorted(Comparator.comparing(p -> p.getFileName().toString()))
           .toList();
     }

@@ -12,9 +12,6 @@ import dev.ample.cli.config.NetworkSettings;
 import dev.ample.cli.config.OptimizerSettings;
 import dev.ample.cli.config.TrainSettings;
 import dev.ample.envs.EnvConfig;
-import dev.ample.envs.ObservationSpace;
-import dev.ample.envs.VectorEnv;
-import dev.ample.envs.Envs;
 import dev.ample.learner.PpoLearner;
 import dev.ample.learner.PpoMetrics;
 import dev.ample.learner.Rollout;
@@ -24,6 +21,7 @@ import dev.ample.optim.ConfiguredOptimizer;
 import dev.ample.optim.RunDecay;
 import dev.ample.rollout.LocalRollout;
 import dev.ample.rollout.RolloutBatch;
+import dev.ample.rollout.TestEpisodes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,14 +106,6 @@ public final class TrainCommand implements Callable<Integer> {
 
     Device device = train.djlDevice();
     Engine.getInstance().setRandomSeed((int) train.seed());
-    ObservationSpace space;
-    int numActions;
-    // The network's input shape and outputs come from the env; a one-env probe tells them.
-    try (VectorEnv probe = Envs.create(new EnvConfig(env.id(), env.backend(), 1, env.romDir(),
-        env.atari(), env.allowUnverifiedRom()))) {
-      space = probe.observationSpace();
-      numActions = probe.numActions();
-    }
 
     StopSignal stop = new StopSignal();
     Thread hook = new Thread(stop::requestAndAwait, "ample-train-shutdown");
@@ -124,7 +114,7 @@ public final class TrainCommand implements Callable<Integer> {
         GradStatsWriter gradStats = train.gradstatsEvery() > 0
             ? new GradStatsWriter(dir.resolve("gradstats.jsonl"), train.gradstatsEvery())
             : null) {
-      PolicyValueNetwork network = networkSettings.create(space, numActions, train.seed(), base);
+      PolicyValueNetwork network = EnvNetworks.create(env, networkSettings, train.seed(), base);
       ConfiguredOptimizer optimizer = optimizerSettings.create(progress.decay());
       PpoLearner.Builder builder = PpoLearner.builder()
           .setNetwork(network)
@@ -153,13 +143,15 @@ public final class TrainCommand implements Callable<Integer> {
           LocalRollout rollout = LocalRollout.start(env, train.runners(), agent,
               train.seed() + progress.agentSteps());
           MetricsLog metrics = new MetricsLog(dir.resolve("metrics.jsonl"), resume)) {
-        progress = loop(train, iterations, rollout, learner, metrics, files, progress, stop,
-            optimizer.name());
+        TestEpisodes tests = TestEpisodes.of(env, agent, train.eval().greedy());
+        progress = loop(train, iterations, rollout, learner, tests, metrics, files, progress,
+            stop, optimizer.name());
       }
       System.out.printf("%s after %d iterations, %,d agent steps; return (last 100 episodes)"
               + " %s; checkpoint %s%n",
           stop.requested() ? "stopped" : "done", progress.iteration(), progress.agentSteps(),
           MetricsLog.format(progress.returnMean()), files.newestCheckpoint());
+      System.out.printf("run directory %s; evaluate it with: ./ample eval %s%n", dir, dir);
     } finally {
       stop.finished();
       if (!stop.requested()) {
@@ -170,9 +162,16 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   private Progress loop(TrainSettings train, long iterations, LocalRollout rollout,
-      PpoLearner learner, MetricsLog metrics, RunFiles files, Progress progress, StopSignal stop,
-      String optimizerName) throws IOException {
+      PpoLearner learner, TestEpisodes tests, MetricsLog metrics, RunFiles files, Progress progress,
+      StopSignal stop, String optimizerName) throws IOException {
     long lastCheckpoint = progress.iteration();
+    if (progress.iteration() == 0 && train.eval().due(0)) {
+      // The initial policy, before any update, as the authors test it: a line of its own.
+      MetricsLog.Evaluation test = test(tests, train, progress, files);
+      progress = progress.plusSeconds(test.seconds());
+      metrics.writeEvaluation(progress, test);
+      metrics.printEvaluation(progress, iterations, test);
+    }
     while (progress.iteration() < iterations && !stop.requested()) {
       long t0 = System.nanoTime();
       RolloutBatch batch;
@@ -194,10 +193,16 @@ public final class TrainCommand implements Callable<Integer> {
         throw stopped(progress, files, e.getMessage(), e);
       }
       long t2 = System.nanoTime();
-      progress = progress.after(batch, (t2 - t0) / 1e9, learner.optimizerSteps());
+      Progress updated = progress.after(batch, (t2 - t0) / 1e9, learner.optimizerSteps());
+      MetricsLog.Evaluation test = null;
+      if (train.eval().due(updated.iteration())) {
+        test = test(tests, train, updated, files);
+        updated = updated.plusSeconds(test.seconds());
+      }
+      progress = updated;
       metrics.write(progress, m, optimizerName, batch.frames() / ((t2 - t0) / 1e9),
-          (t1 - t0) / 1e9, (t2 - t1) / 1e9);
-      metrics.printLine(progress, iterations, m);
+          (t1 - t0) / 1e9, (t2 - t1) / 1e9, test);
+      metrics.printLine(progress, iterations, m, test);
       if (progress.iteration() - lastCheckpoint >= train.checkpointEvery()) {
         files.writeCheckpoint(learner, progress);
         lastCheckpoint = progress.iteration();
@@ -207,6 +212,24 @@ public final class TrainCommand implements Callable<Integer> {
       files.writeCheckpoint(learner, progress);
     }
     return progress;
+  }
+
+  /**
+   * The test episodes of the policy as it stands at {@code p} (after {@code p.iteration()}
+   * updates), on the stream {@link TestEpisodes#random} keys on the seed and that iteration. A
+   * failure stops the run as a failed iteration does.
+   */
+  private static MetricsLog.Evaluation test(TestEpisodes tests, TrainSettings train, Progress p,
+      RunFiles files) {
+    long t0 = System.nanoTime();
+    try {
+      TestEpisodes.Result result =
+          tests.play(train.eval().episodes(), TestEpisodes.random(train.seed(), p.iteration()));
+      return new MetricsLog.Evaluation(result, (System.nanoTime() - t0) / 1e9);
+    } catch (RuntimeException e) {
+      throw stopped(p, files, "test episodes after iteration " + p.iteration() + " failed: "
+          + e.getMessage(), e);
+    }
   }
 
   private static IllegalStateException stopped(Progress p, RunFiles files, String cause,

@@ -22,6 +22,7 @@ import java.util.Set;
  * @param keepCheckpoints how many of the newest checkpoints to keep
  * @param gradstatsEvery optimizer steps between {@code gradstats.jsonl} records; 0 = off
  * @param runsDir where run directories are created ({@code runs/<name>})
+ * @param eval test episodes during training ({@code train.eval-*})
  */
 public record TrainSettings(
     PpoConfig ppo,
@@ -33,13 +34,15 @@ public record TrainSettings(
     int checkpointEvery,
     int keepCheckpoints,
     int gradstatsEvery,
-    Path runsDir) {
+    Path runsDir,
+    EvalSettings eval) {
 
   private static final Set<String> PPO_KEYS = Set.of("rollout-steps", "minibatch-size", "epochs",
       "gamma", "lambda", "clip", "anneal-clip", "value-coef", "value-loss", "clip-value",
       "entropy-coef", "normalize-advantages");
   private static final Set<String> TRAIN_KEYS = Set.of("agent-steps", "runners", "seed", "device",
-      "checkpoint-every", "keep-checkpoints", "gradstats-every", "runs-dir");
+      "checkpoint-every", "keep-checkpoints", "gradstats-every", "runs-dir", "eval-every",
+      "eval-episodes", "eval-greedy");
 
   public TrainSettings {
     require(rolloutSteps >= 1, "ppo.rollout-steps must be >= 1, got " + rolloutSteps);
@@ -78,7 +81,7 @@ public record TrainSettings(
       return new TrainSettings(ppo, p.getInt("rollout-steps"), t.getLong("agent-steps"),
           t.getInt("runners"), t.getLong("seed"), t.getString("device"),
           t.getInt("checkpoint-every"), t.getInt("keep-checkpoints"), t.getInt("gradstats-every"),
-          Path.of(t.getString("runs-dir")));
+          Path.of(t.getString("runs-dir")), EvalSettings.from(t));
     } catch (ConfigException e) {
       throw new IllegalArgumentException("config sections ppo/train: " + e.getMessage()
           + " (see the Configuration section of README.md)", e);

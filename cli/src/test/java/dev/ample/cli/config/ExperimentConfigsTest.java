@@ -1,6 +1,7 @@
 package dev.ample.cli.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -155,6 +156,8 @@ class ExperimentConfigsTest {
       // floor(40M / 1024) as the authors' loop_steps; CleanRL's 10M gives floor 9,765.
       assertEquals(authors ? 39062 : 9765, train.iterations(numEnvs), f + ": iterations");
       assertEquals(authors ? 3 : 4, train.ppo().epochs());
+      assertEquals(new EvalSettings(40, 1, false), train.eval(),
+          f + ": the authors' test episodes, one every 40 iterations, sampled");
     }
   }
 
@@ -172,6 +175,23 @@ class ExperimentConfigsTest {
     assertEquals(dev.ample.agents.Initialization.LECUN_NORMAL, net.init());
     assertEquals(dev.ample.learner.PpoLoss.ValueLoss.SQUARED,
         TrainSettings.from(eve).ppo().valueLoss());
+  }
+
+  @Test
+  void evalKeysAreValidated() {
+    EvalSettings eval = TrainSettings.from(ExperimentConfigs.load(null, List.of())).eval();
+    assertTrue(eval.due(0) && eval.due(eval.every()) && !eval.due(1), "iteration 0 included");
+    assertFalse(TrainSettings.from(ExperimentConfigs.load(null, List.of("train.eval-every=0")))
+        .eval().due(0), "0 = off");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> TrainSettings.from(ExperimentConfigs.load(null, List.of("train.eval-every=-1"))));
+    assertTrue(e.getMessage().contains("train.eval-every"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> TrainSettings.from(ExperimentConfigs.load(null, List.of("train.eval-episodes=0"))));
+    assertTrue(e.getMessage().contains("train.eval-episodes"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> TrainSettings.from(ExperimentConfigs.load(null, List.of("train.eval-greedy=maybe"))));
+    assertTrue(e.getMessage().contains("eval-greedy"), e.getMessage());
   }
 
   @Test

@@ -1,0 +1,34 @@
+package dev.ample.cli;
+
+import ai.djl.ndarray.NDManager;
+import dev.ample.agents.PolicyValueNetwork;
+import dev.ample.cli.config.NetworkSettings;
+import dev.ample.envs.EnvConfig;
+import dev.ample.envs.Envs;
+import dev.ample.envs.ObservationSpace;
+import dev.ample.envs.VectorEnv;
+
+/**
+ * The policy-value network {@code ./ample train} builds for an env, in one place so that {@code
+ * ./ample eval} rebuilds exactly the network a checkpoint was written from.
+ */
+final class EnvNetworks {
+  private EnvNetworks() {}
+
+  /**
+   * The configured network for the env's observations and actions, initialised from {@code seed}
+   * ({@link NetworkSettings#create}).
+   */
+  static PolicyValueNetwork create(EnvConfig env, NetworkSettings settings, long seed,
+      NDManager manager) {
+    ObservationSpace space;
+    int numActions;
+    // The network's input shape and outputs come from the env; a one-env probe tells them.
+    try (VectorEnv probe = Envs.create(new EnvConfig(env.id(), env.backend(), 1, env.romDir(),
+        env.atari(), env.allowUnverifiedRom()))) {
+      space = probe.observationSpace();
+      numActions = probe.numActions();
+    }
+    return settings.create(space, numActions, seed, manager);
+  }
+}
