@@ -37,7 +37,10 @@ public record EnvConfig(
     AUTO,
     /** Pure Java envs ({@code cartpole}, {@code catch}). */
     BUILTIN,
-    /** ALE inside the JVM through {@code org.bytedeco:ale}. */
+    /**
+     * ALE inside the JVM through {@code org.bytedeco:ale}; not in a build with {@code
+     * -Dample.nativeAle=false}.
+     */
     ALE,
     /** Gymnasium in a Python worker over Py4J. */
     GYMNASIUM;
