@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 the ample authors
+
 package dev.ample.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -5,14 +8,14 @@ import dev.ample.envs.EnvConfig;
 import dev.ample.envs.Envs;
 import dev.ample.envs.VectorEnv;
 import dev.ample.envs.atari.AtariSettings;
-import dev.ample.envs.atari.ale.RawAleLoop;
-import dev.ample.envs.atari.ale.RomResolver;
+import dev.ample.envs.atari.ale.NativeAle;
 import dev.ample.envs.gymnasium.GymnasiumBench;
 import dev.ample.envs.gymnasium.GymnasiumSettings;
 import dev.ample.envs.gymnasium.GymnasiumWorkerException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,16 +43,20 @@ public final class BenchEnvsCommand implements Runnable {
   @Override
   public void run() {
     Map<String, Object> out = new LinkedHashMap<>();
-    RomResolver.Rom rom = null;
-    try {
-      rom = RomResolver.resolve("pong", romDir);
-      RomResolver.requireVerified(rom); // the benchmark loads only ROMs ALE knows
-    } catch (IllegalArgumentException e) {
-      rom = null;
-      System.out.println("no usable Pong ROM, measuring the built-in envs instead: " + e.getMessage());
+    Optional<NativeAle> ale = NativeAle.find();
+    Path rom = null;
+    if (ale.isEmpty()) {
+      System.out.println("native ALE is not in this build, measuring the built-in envs instead");
+    } else {
+      try {
+        rom = ale.get().verifiedRom("pong", romDir); // the benchmark loads only ROMs ALE knows
+      } catch (IllegalArgumentException e) {
+        System.out.println(
+            "no usable Pong ROM, measuring the built-in envs instead: " + e.getMessage());
+      }
     }
     if (rom != null) {
-      benchPong(rom, out);
+      benchPong(ale.get(), rom, out);
     }
     out.put("cartpole_steps_per_s", builtinStepsPerSecond("cartpole"));
     out.put("catch_steps_per_s", builtinStepsPerSecond("catch"));
@@ -69,17 +76,17 @@ public final class BenchEnvsCommand implements Runnable {
     }
   }
 
-  private void benchPong(RomResolver.Rom rom, Map<String, Object> out) {
-    System.out.println("ROM: " + rom.path() + (rom.md5Verified() ? " (MD5 verified)" : ""));
+  private void benchPong(NativeAle ale, Path rom, Map<String, Object> out) {
+    System.out.println("ROM: " + rom + " (MD5 verified)");
     // Warm up both paths, then measure them back to back.
-    RawAleLoop.framesPerSecond(rom, Math.min(1, seconds), 1);
+    ale.rawFramesPerSecond(rom, Math.min(1, seconds), 1);
     pipelineFramesPerSecond(Math.min(1, seconds));
-    double raw = RawAleLoop.framesPerSecond(rom, seconds, 2);
+    double raw = ale.rawFramesPerSecond(rom, seconds, 2);
     double pipeline = pipelineFramesPerSecond(seconds);
     System.out.printf("raw ALE (1 emulator, gray fetch every 4th frame): %.0f frames/s%n", raw);
     System.out.printf("v4 pipeline (1 env, skip 4, max, 84x84, stack 4): %.0f frames/s%n", pipeline);
     System.out.printf("pipeline / raw: %.3f%n", pipeline / raw);
-    out.put("rom", rom.path().toString());
+    out.put("rom", rom.toString());
     out.put("raw_ale_fps", raw);
     out.put("pipeline_fps", pipeline);
     out.put("pipeline_over_raw", pipeline / raw);

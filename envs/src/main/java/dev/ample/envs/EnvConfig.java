@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 the ample authors
+
 package dev.ample.envs;
 
 import dev.ample.envs.atari.AtariSettings;
@@ -34,7 +37,10 @@ public record EnvConfig(
     AUTO,
     /** Pure Java envs ({@code cartpole}, {@code catch}). */
     BUILTIN,
-    /** ALE inside the JVM through {@code org.bytedeco:ale}. */
+    /**
+     * ALE inside the JVM through {@code org.bytedeco:ale}; not in a build with {@code
+     * -Dample.nativeAle=false}.
+     */
     ALE,
     /** Gymnasium in a Python worker over Py4J. */
     GYMNASIUM;

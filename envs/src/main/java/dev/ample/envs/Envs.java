@@ -1,10 +1,12 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 the ample authors
+
 package dev.ample.envs;
 
 import dev.ample.envs.EnvConfig.Backend;
 import dev.ample.envs.atari.AtariVectorEnv;
-import dev.ample.envs.atari.ale.AleEmulators;
 import dev.ample.envs.atari.ale.AleGames;
-import dev.ample.envs.atari.ale.RomResolver;
+import dev.ample.envs.atari.ale.NativeAle;
 import dev.ample.envs.builtin.BuiltinVectorEnv;
 import dev.ample.envs.builtin.CartPole;
 import dev.ample.envs.builtin.Catch;
@@ -34,7 +36,7 @@ public final class Envs {
    * Creates the env.
    *
    * @throws IllegalArgumentException one line naming the cause and the fix (unknown id, missing or
-   *     wrong ROM, backend that cannot run the id)
+   *     wrong ROM, backend that cannot run the id, native ALE not in this build)
    */
   public static VectorEnv create(EnvConfig config) {
     String id = config.id();
@@ -69,13 +71,9 @@ public final class Envs {
     };
   }
 
+  /** Native ALE; in a build without it, {@link NativeAle#NOT_IN_THIS_BUILD}. */
   private static VectorEnv createNativeAle(String game, EnvConfig config) {
-    RomResolver.Rom rom = RomResolver.resolve(game, config.romDir());
-    if (!config.allowUnverifiedRom()) {
-      RomResolver.requireVerified(rom);
-    }
-    return new AtariVectorEnv(
-        new AleEmulators(rom, config.numEnvs(), config.atari()), config.atari());
+    return new AtariVectorEnv(NativeAle.require().openEmulators(game, config), config.atari());
   }
 
   /**

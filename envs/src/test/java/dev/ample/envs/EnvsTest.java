@@ -1,9 +1,14 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 the ample authors
+
 package dev.ample.envs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.ample.envs.atari.ale.NativeAle;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +37,7 @@ class EnvsTest {
 
   @Test
   void missingRomIsAClearError() {
+    assumeTrue(NativeAle.find().isPresent(), "native ALE is not in this build");
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,

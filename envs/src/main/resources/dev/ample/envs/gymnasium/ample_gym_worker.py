@@ -1,3 +1,6 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 the ample authors
+
 """ample's Gymnasium worker: N Gymnasium envs in one Python process, driven from Java over Py4J.
 
 The Java side (dev.ample.envs.gymnasium.GymnasiumWorker) starts this script with

@@ -1,5 +1,9 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 the ample authors
+
 package dev.ample.envs.atari.ale;
 
+import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.bytedeco.ale.ALEInterface;
 import org.bytedeco.javacpp.BytePointer;
@@ -13,13 +17,16 @@ import org.bytedeco.javacpp.IntPointer;
 public final class RawAleLoop {
   private RawAleLoop() {}
 
-  /** Emulator frames per second over about {@code seconds} of play. */
-  public static double framesPerSecond(RomResolver.Rom rom, double seconds, long seed) {
+  /**
+   * Emulator frames per second over about {@code seconds} of play of {@code rom}, a ROM {@link
+   * RomResolver} accepted.
+   */
+  public static double framesPerSecond(Path rom, double seconds, long seed) {
     ALEInterface ale = new ALEInterface();
     try (BytePointer screen = new BytePointer(210L * 160)) {
       ale.setInt("random_seed", AleEmulators.seed32(seed));
       ale.setFloat("repeat_action_probability", 0f);
-      ale.loadROM(rom.path().toString());
+      ale.loadROM(rom.toString());
       IntPointer set = ale.getMinimalActionSet();
       int[] actions = new int[(int) set.limit()];
       set.get(actions);
