@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 the ample authors
+
 package dev.ample.rollout;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
