@@ -22,7 +22,7 @@ import java.nio.ByteOrder;
  * (random-play Pong: ~11 of 84 output rows per step), so keep one instance per emulator. The
  * result never depends on what was remembered. Not thread safe: it reuses internal buffers.
  */
-public final class AreaResize {
+public final class AreaResize implements Resize {
   private static final int ONE = 256;
 
   private final int srcH;
@@ -140,12 +140,7 @@ public final class AreaResize {
     }
   }
 
-  /** Resizes {@code src} (srcH x srcW at srcOff) into {@code dst} (dstH x dstW at dstOff). */
-  public void resize(byte[] src, int srcOff, byte[] dst, int dstOff) {
-    maxThenResize(src, srcOff, src, srcOff, dst, dstOff);
-  }
-
-  /** Resizes the pixel-wise max of {@code a} and {@code b} into {@code dst}. */
+  @Override
   public void maxThenResize(byte[] a, int aOff, byte[] b, int bOff, byte[] dst, int dstOff) {
     if (swar) {
       maxThenResizeSwar(a, aOff, b, bOff, dst, dstOff);

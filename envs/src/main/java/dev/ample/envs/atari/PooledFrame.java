@@ -33,6 +33,23 @@ final class PooledFrame {
     row = new long[longsPerRow];
   }
 
+  /** The pixels of pooled row {@code r}, one per int, into {@code dst} (longsPerRow * 8 ints). */
+  void unpackRow(int r, int[] dst) {
+    int base = r * longsPerRow;
+    // Written out: as a loop over the 8 bytes it took 1.3x as long per 210x160 -> 84x84 frame.
+    for (int g = 0, c = 0; g < longsPerRow; g++, c += 8) {
+      long v = pixels[base + g];
+      dst[c] = (int) v & 0xff;
+      dst[c + 1] = (int) (v >>> 8) & 0xff;
+      dst[c + 2] = (int) (v >>> 16) & 0xff;
+      dst[c + 3] = (int) (v >>> 24) & 0xff;
+      dst[c + 4] = (int) (v >>> 32) & 0xff;
+      dst[c + 5] = (int) (v >>> 40) & 0xff;
+      dst[c + 6] = (int) (v >>> 48) & 0xff;
+      dst[c + 7] = (int) (v >>> 56) & 0xff;
+    }
+  }
+
   /**
    * Pools row {@code r} from the {@code width} pixels at {@code aOff} and at {@code bOff}. Returns
    * whether the row changed; with {@code compare} false it counts as changed (nothing to compare
