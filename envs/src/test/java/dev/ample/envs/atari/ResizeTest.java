@@ -27,4 +27,14 @@ class ResizeTest {
     assertTrue(e.getMessage().contains("'cubic'") && e.getMessage().contains("area")
         && e.getMessage().contains("bilinear") && !e.getMessage().contains("\n"), e.getMessage());
   }
+
+  @Test
+  void presetsKeepAreaAndWithResizeChangesOnlyTheResize() {
+    assertEquals(Resize.Method.AREA, AtariSettings.v4().resize());
+    assertEquals(Resize.Method.AREA, AtariSettings.v5().resize());
+    AtariSettings bilinear = AtariSettings.v4().withResize(Resize.Method.BILINEAR);
+    assertEquals(Resize.Method.BILINEAR, bilinear.resize());
+    assertEquals(AtariSettings.v4(), bilinear.withResize(Resize.Method.AREA));
+    assertThrows(IllegalArgumentException.class, () -> AtariSettings.v4().withResize(null));
+  }
 }
