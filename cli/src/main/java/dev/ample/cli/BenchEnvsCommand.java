@@ -8,6 +8,7 @@ import dev.ample.envs.EnvConfig;
 import dev.ample.envs.Envs;
 import dev.ample.envs.VectorEnv;
 import dev.ample.envs.atari.AtariSettings;
+import dev.ample.envs.atari.Resize;
 import dev.ample.envs.atari.ale.NativeAle;
 import dev.ample.envs.gymnasium.GymnasiumBench;
 import dev.ample.envs.gymnasium.GymnasiumSettings;
@@ -39,6 +40,15 @@ public final class BenchEnvsCommand implements Runnable {
 
   @Option(names = "--seconds", defaultValue = "5", description = "Seconds per measurement")
   double seconds;
+
+  @Option(names = "--resize", defaultValue = "area",
+      description = "The pipeline's resize: area (the presets') or bilinear (env.atari.resize)")
+  String resize;
+
+  /** v4 with the chosen resize. */
+  private AtariSettings atari() {
+    return AtariSettings.v4().withResize(Resize.Method.parse(resize));
+  }
 
   @Override
   public void run() {
@@ -84,17 +94,22 @@ public final class BenchEnvsCommand implements Runnable {
     double raw = ale.rawFramesPerSecond(rom, seconds, 2);
     double pipeline = pipelineFramesPerSecond(seconds);
     System.out.printf("raw ALE (1 emulator, gray fetch every 4th frame): %.0f frames/s%n", raw);
-    System.out.printf("v4 pipeline (1 env, skip 4, max, 84x84, stack 4): %.0f frames/s%n", pipeline);
+    System.out.printf("v4 pipeline (1 env, skip 4, max, 84x84 %s, stack 4): %.0f frames/s%n",
+        atari().resize(), pipeline);
     System.out.printf("pipeline / raw: %.3f%n", pipeline / raw);
     out.put("rom", rom.toString());
     out.put("raw_ale_fps", raw);
     out.put("pipeline_fps", pipeline);
+    out.put("resize", atari().resize().toString());
     out.put("pipeline_over_raw", pipeline / raw);
   }
 
-  /** Emulator frames per second (agent steps x frame skip) through {@link Envs} with v4. */
+  /**
+   * Emulator frames per second (agent steps x frame skip) through {@link Envs} with {@link
+   * #atari}.
+   */
   private double pipelineFramesPerSecond(double secs) {
-    EnvConfig config = EnvConfig.of("pong", 1).withRomDir(romDir).withAtari(AtariSettings.v4());
+    EnvConfig config = EnvConfig.of("pong", 1).withRomDir(romDir).withAtari(atari());
     try (VectorEnv env = Envs.create(config)) {
       env.reset(3);
       SplittableRandom rng = new SplittableRandom(3);
@@ -119,7 +134,7 @@ public final class BenchEnvsCommand implements Runnable {
    * the same Java preprocessing) against the native backend, when Python has ale-py.
    */
   private void atariBridge(Map<String, Object> out) {
-    EnvConfig config = EnvConfig.of("pong", 8).withRomDir(romDir).withAtari(AtariSettings.v4());
+    EnvConfig config = EnvConfig.of("pong", 8).withRomDir(romDir).withAtari(atari());
     double nativeMs = msPerStep(config.withBackend(EnvConfig.Backend.ALE));
     double bridgeMs;
     try {

@@ -7,6 +7,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import dev.ample.envs.EnvConfig;
 import dev.ample.envs.atari.AtariSettings;
+import dev.ample.envs.atari.Resize;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -20,8 +21,9 @@ public final class EnvSettings {
 
   private static final Set<String> ENV_KEYS = Set.of("id", "backend", "num-envs", "rom-dir", "allow-unverified-rom", "preset", "atari");
   private static final Set<String> ATARI_KEYS = Set.of(
-      "frame-skip", "stack", "size", "noop-max", "fire-reset", "episodic-life", "clip-rewards",
-      "sticky-action-probability", "full-action-space", "max-episode-frames", "mode", "difficulty");
+      "frame-skip", "stack", "size", "resize", "noop-max", "fire-reset", "episodic-life",
+      "clip-rewards", "sticky-action-probability", "full-action-space", "max-episode-frames", "mode",
+      "difficulty");
 
   private EnvSettings() {}
 
@@ -49,6 +51,7 @@ public final class EnvSettings {
         a.hasPath("frame-skip") ? a.getInt("frame-skip") : p.frameSkip(),
         a.hasPath("stack") ? a.getInt("stack") : p.stack(),
         a.hasPath("size") ? a.getInt("size") : p.size(),
+        a.hasPath("resize") ? Resize.Method.parse(a.getString("resize")) : p.resize(),
         a.hasPath("noop-max") ? a.getInt("noop-max") : p.noopMax(),
         a.hasPath("fire-reset") ? a.getBoolean("fire-reset") : p.fireReset(),
         a.hasPath("episodic-life") ? a.getBoolean("episodic-life") : p.episodicLife(),

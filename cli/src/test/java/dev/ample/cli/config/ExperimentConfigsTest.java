@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
+import dev.ample.envs.atari.Resize;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,6 +120,9 @@ class ExperimentConfigsTest {
     assertEquals(4, env.numEnvs());
     assertEquals(0.25f, env.atari().stickyActionProbability());
     assertEquals(30, env.atari().noopMax());
+    assertEquals(Resize.Method.AREA, env.atari().resize(), "the presets resize by area");
+    assertEquals(Resize.Method.BILINEAR, EnvSettings.from(ExperimentConfigs.load(null,
+        List.of("env.atari.resize=bilinear"))).atari().resize());
     assertEquals(Path.of("/tmp/roms"), env.romDir());
     assertEquals("catch", EnvSettings.from(ExperimentConfigs.load(null, List.of())).id());
     assertEquals(false, env.allowUnverifiedRom(), "unverified ROMs are refused by default");
@@ -137,6 +141,10 @@ class ExperimentConfigsTest {
     e = assertThrows(IllegalArgumentException.class,
         () -> EnvSettings.from(ExperimentConfigs.load(null, List.of("env.num-envs=lots"))));
     assertTrue(e.getMessage().contains("num-envs"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> EnvSettings.from(ExperimentConfigs.load(null, List.of("env.atari.resize=cubic"))));
+    assertTrue(e.getMessage().contains("cubic") && e.getMessage().contains("area")
+        && e.getMessage().contains("bilinear"), e.getMessage());
   }
 
   /** Every shipped experiment file must load and validate (the test runs in cli/). */
@@ -152,10 +160,14 @@ class ExperimentConfigsTest {
       OptimizerSettings.from(c);
       NetworkSettings.from(c);
       TrainSettings train = TrainSettings.from(c);
-      int numEnvs = EnvSettings.from(c).numEnvs();
+      dev.ample.envs.EnvConfig env = EnvSettings.from(c);
+      int numEnvs = env.numEnvs();
       assertEquals(1024, train.batchSize(numEnvs), f + ": 8 x 128 transitions per iteration");
       assertEquals(256, train.ppo().minibatchSize());
       boolean authors = f.getFileName().toString().startsWith("pong-v4-");
+      // The authors' cv2.INTER_LINEAR; CleanRL's gym ResizeObservation is INTER_AREA.
+      assertEquals(authors ? Resize.Method.BILINEAR : Resize.Method.AREA, env.atari().resize(), f
+          + ": resize");
       // floor(40M / 1024) as the authors' loop_steps; CleanRL's 10M gives floor 9,765.
       assertEquals(authors ? 39062 : 9765, train.iterations(numEnvs), f + ": iterations");
       assertEquals(authors ? 3 : 4, train.ppo().epochs());

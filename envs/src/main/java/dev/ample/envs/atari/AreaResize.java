@@ -3,10 +3,11 @@
 
 package dev.ample.envs.atari;
 
+import static dev.ample.envs.atari.PooledFrame.LONGS;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.util.Arrays;
 
 /**
  * Resizes a grayscale image by area averaging: each output pixel is the mean of the source area it
@@ -18,13 +19,13 @@ import java.util.Arrays;
  * by at most 1 grey level. The fused {@link #maxThenResize} takes the pixel-wise max of two frames
  * first (the Atari flicker max-pool).
  *
- * <p>When the source width is a multiple of 8, an instance remembers its last max-pooled input and
- * its last output, and recomputes only the output rows whose source rows changed since the last
- * call; the others are copied. Consecutive Atari frames change in few rows (random-play Pong: ~11
- * of 84 output rows per step), so keep one instance per emulator. The result never depends on
- * what was remembered. Not thread safe: it reuses internal buffers.
+ * <p>When the source width is a multiple of 8, an instance remembers its last max-pooled input
+ * ({@link PooledFrame}) and its last output, and recomputes only the output rows whose source rows
+ * changed since the last call; the others are copied. Consecutive Atari frames change in few rows
+ * (random-play Pong: ~11 of 84 output rows per step), so keep one instance per emulator. The
+ * result never depends on what was remembered. Not thread safe: it reuses internal buffers.
  */
-public final class AreaResize {
+public final class AreaResize implements Resize {
   private static final int ONE = 256;
 
   private final int srcH;
@@ -46,10 +47,8 @@ public final class AreaResize {
   private final int[] rowPass;
   /** Whether the 8-pixels-per-long path applies (srcW a multiple of 8). */
   private final boolean swar;
-  /** The last call's max-pooled source rows, 8 pixels per long (SWAR path). */
-  private final long[] pooled;
-  /** One source row being max-pooled (SWAR path). */
-  private final long[] pooledRow;
+  /** The last call's max-pooled source rows (SWAR path). */
+  private final PooledFrame pooled;
   /** Per source row: whether the last call's pooled row differs from the one before. */
   private final boolean[] rowChanged;
   /** The last call's output (SWAR path). */
@@ -95,8 +94,7 @@ public final class AreaResize {
     }
     rowPass = new int[srcW];
     swar = srcW % 8 == 0;
-    pooled = swar ? new long[srcH * (srcW / 8)] : null;
-    pooledRow = new long[srcW / 8];
+    pooled = swar ? new PooledFrame(srcH, srcW) : null;
     rowChanged = new boolean[srcH];
     lastOutput = swar ? new byte[dstH * dstW] : null;
     lanes = new byte[2 * srcW];
@@ -145,12 +143,7 @@ public final class AreaResize {
     }
   }
 
-  /** Resizes {@code src} (srcH x srcW at srcOff) into {@code dst} (dstH x dstW at dstOff). */
-  public void resize(byte[] src, int srcOff, byte[] dst, int dstOff) {
-    maxThenResize(src, srcOff, src, srcOff, dst, dstOff);
-  }
-
-  /** Resizes the pixel-wise max of {@code a} and {@code b} into {@code dst}. */
+  @Override
   public void maxThenResize(byte[] a, int aOff, byte[] b, int bOff, byte[] dst, int dstOff) {
     if (swar) {
       maxThenResizeSwar(a, aOff, b, bOff, dst, dstOff);
@@ -208,24 +201,20 @@ public final class AreaResize {
     }
   }
 
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle SHORTS =
       MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final long HIGH = 0x8080808080808080L;
-  private static final long LOW7 = ~HIGH;
   private static final long EVEN = 0x00FF00FF00FF00FFL;
 
   /**
-   * The same computation 8 pixels at a time in longs (SIMD within a register): the unsigned
-   * per-byte max of the two frames, then the rows pass in 16-bit lanes (a row's weights sum to 256,
+   * The same computation 8 pixels at a time in longs (SIMD within a register): the max-pooled
+   * rows ({@link PooledFrame}), then the rows pass in 16-bit lanes (a row's weights sum to 256,
    * so a weighted sum of bytes is at most 65280 and never carries into the next lane). Even and
    * odd columns go to separate lanes; the column pass reads them back as 16-bit values. Output
    * rows whose source rows pooled to the same bytes as in the last call keep the last output.
    */
   private void maxThenResizeSwar(byte[] a, int aOff, byte[] b, int bOff, byte[] dst, int dstOff) {
     int groups = srcW >> 3;
-    long[] m = pooled;
+    long[] m = pooled.pixels;
     boolean complete = remembered;
     // Until this call completes, pooled and lastOutput do not match each other.
     remembered = false;
@@ -238,25 +227,7 @@ public final class AreaResize {
       int lastNeeded = rowNzOffset[base + nz - 1];
       // Pool the source rows this output row is the first to need, noting which ones changed.
       for (int r = Math.max(done + 1, rowNzOffset[base]); r <= lastNeeded; r++) {
-        int ao = aOff + r * srcW;
-        int bo = bOff + r * srcW;
-        long[] row = pooledRow;
-        for (int g = 0; g < groups; g++) {
-          long x = (long) LONGS.get(a, ao + (g << 3));
-          long y = (long) LONGS.get(b, bo + (g << 3));
-          // Per byte: x >= y (unsigned) in the high bit, widened to a 0x00/0xFF mask.
-          long low = (x | HIGH) - (y & LOW7);
-          long geq = ((x & ~y) | (~(x ^ y) & low)) & HIGH;
-          long mask = (geq >>> 7) * 0xFF;
-          row[g] = (x & mask) | (y & ~mask);
-        }
-        // Compared after the loop, not in it: a running OR there costs ~4 us per 210x160 frame.
-        int mo = r * groups;
-        boolean same = complete && Arrays.equals(row, 0, groups, m, mo, mo + groups);
-        if (!same) {
-          System.arraycopy(row, 0, m, mo, groups);
-        }
-        rowChanged[r] = !same;
+        rowChanged[r] = pooled.poolRow(a, aOff + r * srcW, b, bOff + r * srcW, r, complete);
       }
       done = Math.max(done, lastNeeded);
       if (!anyRowChanged(base, nz)) {

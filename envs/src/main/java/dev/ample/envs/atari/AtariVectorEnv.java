@@ -19,7 +19,7 @@ import java.util.SplittableRandom;
  *   <li>repeats the action for {@code frameSkip} emulator frames (stopping at game over) and sums
  *       the raw reward;
  *   <li>takes the pixel-wise max of the grayscale screens of the last two frames and resizes it to
- *       {@code size x size} by area averaging ({@link AreaResize});
+ *       {@code size x size} with the configured {@link Resize.Method} (area or bilinear);
  *   <li>pushes that frame onto a stack of {@code stack} frames, channel first, oldest first;
  *   <li>reports {@code sign(reward)} when clipping is on (raw returns are kept for {@link
  *       EpisodeEnd});
@@ -52,7 +52,7 @@ public final class AtariVectorEnv implements VectorEnv {
   private final int obsSize;
   private final ObservationSpace space;
   /** One per env: each remembers its env's last frame and recomputes only rows that changed. */
-  private final AreaResize[] resizes;
+  private final Resize[] resizes;
   private final int[] allIds;
   private final int[] actionSet;
   private final boolean canFire;
@@ -82,9 +82,9 @@ public final class AtariVectorEnv implements VectorEnv {
     frameSize = s * s;
     obsSize = settings.stack() * frameSize;
     space = new ObservationSpace(new int[] {settings.stack(), s, s}, ObservationSpace.Dtype.UINT8);
-    resizes = new AreaResize[n];
+    resizes = new Resize[n];
     for (int i = 0; i < n; i++) {
-      resizes[i] = new AreaResize(h, w, s, s);
+      resizes[i] = settings.resize().create(h, w, s, s);
     }
     allIds = new int[n];
     for (int i = 0; i < n; i++) {

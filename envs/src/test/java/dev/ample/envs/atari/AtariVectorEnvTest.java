@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ample.envs.StepResult;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.Test;
 class AtariVectorEnvTest {
   /** v4 but with a 2x2 frame and a stack of 3, so frames can be checked by hand. */
   private static AtariSettings small() {
-    return new AtariSettings(4, 3, 2, 0, false, false, true, 0f, false, 0, -1, -1);
+    return new AtariSettings(
+        4, 3, 2, Resize.Method.AREA, 0, false, false, true, 0f, false, 0, -1, -1);
   }
 
   /** Env {@code i}'s stack as {@code [slot][pixel]} unsigned values. */
@@ -54,6 +56,28 @@ class AtariVectorEnvTest {
     // Frames 7/8 then 11/12: the oldest frame drops out.
     assertArrayEquals(
         new int[][] {{53, 4, 4, 4}, {56, 8, 8, 8}, {59, 12, 12, 12}}, stack(r, 0));
+  }
+
+  /** 4x4 screens to 3x3 frames, where area averaging and bilinear give different bytes. */
+  @Test
+  void resizesWithTheConfiguredMethod() {
+    byte[] last = new byte[16];
+    byte[] previous = new byte[16];
+    FakeEmulators frames = new FakeEmulators(1, 4, 4);
+    frames.screen(4, last, 0);
+    frames.screen(3, previous, 0);
+    byte[][] got = new byte[2][];
+    for (Resize.Method method : Resize.Method.values()) {
+      AtariSettings settings =
+          new AtariSettings(4, 1, 3, method, 0, false, false, true, 0f, false, 0, -1, -1);
+      AtariVectorEnv env = new AtariVectorEnv(new FakeEmulators(1, 4, 4), settings);
+      env.reset(0);
+      got[method.ordinal()] = env.step(new int[] {0}).observations().bytes();
+      byte[] want = new byte[9];
+      method.create(4, 4, 3, 3).maxThenResize(last, 0, previous, 0, want, 0);
+      assertArrayEquals(want, got[method.ordinal()], method.name());
+    }
+    assertFalse(Arrays.equals(got[0], got[1]), "the two methods differ on this frame");
   }
 
   @Test
