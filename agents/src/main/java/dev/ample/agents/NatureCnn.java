@@ -20,6 +20,9 @@ import ai.djl.nn.core.Linear;
  * <p>{@link Padding#VALID} (no padding, as in baselines and CleanRL) gives conv outputs 20, 9, 7
  * and 3,136 features (1,687,719 parameters with 6 actions); {@link Padding#SAME}, Flax's default
  * that the Eve authors' network uses, gives 21, 11, 11 and 7,744 features (4,047,015 parameters).
+ * Flax flattens its NHWC maps in (H, W, C) order and DJL its NCHW maps in (C, H, W) order: a fixed
+ * permutation of the dense layer's inputs, so with i.i.d. initial weights the two networks are
+ * the same family, drawn from the same distribution.
  *
  * <pre>{@code
  * PolicyValueNetwork net = NatureCnn.builder().setNumActions(6).build();
