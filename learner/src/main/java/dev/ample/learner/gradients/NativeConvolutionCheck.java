@@ -4,8 +4,11 @@
 package dev.ample.learner.gradients;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.GradientCollector;
@@ -82,7 +85,6 @@ final class NativeConvolutionCheck {
         r = m.create(uniform(random, y.getShape().size()), y.getShape());
         collector.backward(y.mul(r).sum());
       }
-      float[] dw = w.getGradient().toFloatArray();
       long last = input.get(0) - 1;
       NDIndex ends = new NDIndex("{}:{}:{}", 0, last + 1, Math.max(last, 1));
       float[] out = y.get(ends).toFloatArray();
@@ -90,15 +92,12 @@ final class NativeConvolutionCheck {
           ConvolutionByUnfold.forward(conv, x.stopGradient().get(ends), w.stopGradient(), null)
               .toFloatArray();
       NDArray wv = m.create(uniform(random, weightShape.size()), weightShape);
-      float[] xw = convolve(conv, x.stopGradient(), wv).toFloatArray();
-      float[] rs = r.toFloatArray();
+      NDArray xw = convolve(conv, x.stopGradient(), wv);
       double dxMismatch = 0;
       if (inputGradient) {
         NDArray v = m.create(uniform(random, input.size()), input);
-        float[] vs = v.toFloatArray();
-        float[] av = convolve(conv, v, w.stopGradient()).toFloatArray();
-        int batch = (int) input.get(0);
-        dxMismatch = adjointMismatch(x.getGradient().toFloatArray(), vs, av, rs, batch);
+        NDArray av = convolve(conv, v, w.stopGradient());
+        dxMismatch = adjointMismatch(x.getGradient(), v, av, r);
         // The per-example modes take conv weights off autograd: PyTorch then asks for the input
         // gradient alone, which may run another kernel.
         NDArray x2 = x.stopGradient().duplicate();
@@ -106,11 +105,11 @@ final class NativeConvolutionCheck {
         try (GradientCollector collector = m.getEngine().newGradientCollector()) {
           collector.backward(convolve(conv, x2, w.stopGradient()).mul(r).sum());
         }
-        dxMismatch = Math.max(dxMismatch,
-            adjointMismatch(x2.getGradient().toFloatArray(), vs, av, rs, batch));
+        dxMismatch = Math.max(dxMismatch, adjointMismatch(x2.getGradient(), v, av, r));
       }
       return new Result(input, relativeError(out, reference), dxMismatch,
-          adjointMismatch(dw, wv.toFloatArray(), xw, rs, 1));
+          adjointMismatch(w.getGradient().expandDims(0), wv.expandDims(0), xw.reshape(1, -1),
+              r.reshape(1, -1)));
     }
   }
 
@@ -120,18 +119,19 @@ final class NativeConvolutionCheck {
   }
 
   /**
-   * {@code max_i |<g_i, v_i> - <av_i, r_i>| / max(|g_i||v_i|, |av_i||r_i|)} over {@code parts}
-   * equal parts (examples) of {@code g, v} and of {@code av, r}.
+   * {@code max_i |<g_i, v_i> - <av_i, r_i>| / max(|g_i||v_i|, |av_i||r_i|)} over the examples i
+   * (the first axis) of {@code g, v} and of {@code av, r}; NaN when any of it is not finite. The
+   * sums run on the engine, so only a few numbers per example reach the host.
    */
-  static double adjointMismatch(float[] g, float[] v, float[] av, float[] r, int parts) {
-    int n = g.length / parts;
-    int k = av.length / parts;
+  static double adjointMismatch(NDArray g, NDArray v, NDArray av, NDArray r) {
+    double[] left = perExample(g, v);
+    double[] right = perExample(av, r);
+    int parts = left.length / 3;
     double worst = 0;
     for (int i = 0; i < parts; i++) {
-      double[] left = dot(g, v, i * n, n);
-      double[] right = dot(av, r, i * k, k);
-      double scale = Math.max(Math.max(left[1], right[1]), 1e-30);
-      double mismatch = Math.abs(left[0] - right[0]) / scale;
+      double scale = Math.max(Math.max(left[parts + i] * left[2 * parts + i],
+          right[parts + i] * right[2 * parts + i]), 1e-60);
+      double mismatch = Math.abs(left[i] - right[i]) / Math.sqrt(scale);
       if (!Double.isFinite(mismatch)) {
         return Double.NaN;
       }
@@ -140,20 +140,17 @@ final class NativeConvolutionCheck {
     return worst;
   }
 
-  /** The dot product of a and b over [from, from + n) and the product of their norms. */
-  private static double[] dot(float[] a, float[] b, int from, int n) {
-    double ab = 0;
-    double aa = 0;
-    double bb = 0;
-    for (int j = from; j < from + n; j++) {
-      ab += (double) a[j] * b[j];
-      aa += (double) a[j] * a[j];
-      bb += (double) b[j] * b[j];
-    }
-    return new double[] {ab, Math.sqrt(aa * bb)};
+  /** Per example (first axis): {@code <a_i, b_i>}, {@code |a_i|^2}, {@code |b_i|^2}, concatenated. */
+  private static double[] perExample(NDArray a, NDArray b) {
+    // float32 sums: their rounding (~1e-7 of the norms' product) is far below the tolerance.
+    NDArray a2 = a.reshape(a.getShape().get(0), -1);
+    NDArray b2 = b.reshape(b.getShape().get(0), -1);
+    int[] rest = {1};
+    return NDArrays.concat(new NDList(a2.mul(b2).sum(rest), a2.square().sum(rest),
+        b2.square().sum(rest))).toType(DataType.FLOAT64, false).toDoubleArray();
   }
 
-  private static float[] uniform(SplittableRandom random, long n) {
+  static float[] uniform(SplittableRandom random, long n) {
     float[] v = new float[Math.toIntExact(n)];
     for (int i = 0; i < v.length; i++) {
       v[i] = (random.nextInt() >> 8) * 0x1p-23f; // [-1, 1), 24 random bits

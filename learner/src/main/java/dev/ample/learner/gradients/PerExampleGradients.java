@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,6 +91,12 @@ public final class PerExampleGradients {
   private long convolutionCheckNanos;
   /** Layer and chunk shapes whose grouped-form gradients were compared with the unfold form. */
   private final Set<String> checkedChunks = new HashSet<>();
+  /** The input-gradient guard's random vectors, by layer and shape. */
+  private final Map<String, NDArray> guardVectors = new HashMap<>();
+  /** Examples per pass whose input gradients the guard checks. */
+  private static final int GUARDED_EXAMPLES = 8;
+  /** Passes guarded so far: moves the guard's examples along the batch. */
+  private long guardedPasses;
   private final Set<Layer> groupedDistrusted = Collections.newSetFromMap(new IdentityHashMap<>());
   private static final int CHECK_REPEATS = 3;
   private boolean fallbackWarned;
@@ -208,34 +215,55 @@ public final class PerExampleGradients {
         }
       }
     }
-    Pass pass = new Pass(scope, perExample, checkedConvolutions(x, scope));
-    long start = System.nanoTime();
+    Pass pass;
+    long fb;
+    long guardNanos;
     NDList outputs;
     NDArray losses;
     double lossSum;
     meanFromExamples.forEach(w -> w.setRequiresGradient(false));
-    try (GradientCollector collector = scope.getEngine().newGradientCollector()) {
-      outputs = run(root, x, pass);
-      losses = loss.perExample(outputs, t);
-      if (losses.getShape().dimension() != 1 || losses.getShape().get(0) != batch) {
-        throw new IllegalArgumentException(
-            "the loss must give one value per example, shape (" + batch + "), got "
-                + losses.getShape());
+    try {
+      // A native input gradient that fails its guard reroutes that layer; then the pass runs again
+      // (parameters are untouched until the statistics are returned, so nothing is lost).
+      while (true) {
+        pass = new Pass(scope, perExample, true, checkedConvolutions(x, scope));
+        long start = System.nanoTime();
+        try (GradientCollector collector = scope.getEngine().newGradientCollector()) {
+          outputs = run(root, x, pass);
+          losses = loss.perExample(outputs, t);
+          if (losses.getShape().dimension() != 1 || losses.getShape().get(0) != batch) {
+            throw new IllegalArgumentException(
+                "the loss must give one value per example, shape (" + batch + "), got "
+                    + losses.getShape());
+          }
+          NDArray total = losses.sum();
+          lossSum = total.getFloat();
+          if (!Double.isFinite(lossSum)) {
+            throw new IllegalArgumentException(
+                "the minibatch loss is not finite (" + lossSum + "); no gradients were computed"
+                    + " and the parameters are unchanged");
+          }
+          collector.backward(total);
+        }
+        long backwardDone = System.nanoTime();
+        fb = backwardDone - start;
+        boolean hold = inputGradientsHold(pass, x.get(0).getShape(), scope);
+        guardNanos = System.nanoTime() - backwardDone;
+        if (hold) {
+          break;
+        }
+        zeroGradients(scope);
       }
-      NDArray total = losses.sum();
-      lossSum = total.getFloat();
-      if (!Double.isFinite(lossSum)) {
-        throw new IllegalArgumentException(
-            "the minibatch loss is not finite (" + lossSum + "); no gradients were computed and"
-                + " the parameters are unchanged");
-      }
-      collector.backward(total);
+    } catch (RuntimeException e) {
+      meanFromExamples.forEach(w -> w.setRequiresGradient(true));
+      throw e;
     }
-    long fb = System.nanoTime() - start;
-
     Map<Parameter, TensorStats> byParam = new IdentityHashMap<>();
     Map<String, Long> layerNanos = new LinkedHashMap<>();
     phases.clear();
+    if (config.profile() && !pass.guards.isEmpty()) {
+      phases.put("input-gradient guard (native convolutions)", guardNanos);
+    }
     float invB = 1f / batch;
     try {
       for (Parameter p : parameters) {
@@ -332,20 +360,30 @@ public final class PerExampleGradients {
 
   private record Recorded(Layer layer, NDArray input, NDArray probe) {}
 
+  /**
+   * A native conv layer whose input gradient the pass checks: zero leaves added to its input and
+   * its output, whose gradients are that layer's input gradient and output gradient.
+   */
+  private record Guard(Layer layer, NDArray inputProbe, NDArray outputProbe) {}
+
   private static final class Pass {
     final NDManager scope;
     final boolean probes;
     final Set<Layer> rerouted;
+    /** Whether native conv input gradients get guard probes (passes that run backward). */
+    final boolean guarded;
     final ParameterStore store;
     final List<Recorded> recorded = new ArrayList<>();
+    final List<Guard> guards = new ArrayList<>();
     final Map<Layer, Shape> inputShapes = new IdentityHashMap<>();
     /** Layers run before any parameterised layer: their input gradient is never computed. */
     final Set<Layer> fedByData = Collections.newSetFromMap(new IdentityHashMap<>());
     boolean parameterised;
 
-    Pass(NDManager scope, boolean probes, Set<Layer> rerouted) {
+    Pass(NDManager scope, boolean probes, boolean guarded, Set<Layer> rerouted) {
       this.scope = scope;
       this.probes = probes;
+      this.guarded = guarded;
       this.rerouted = rerouted;
       this.store = new ParameterStore(scope, false);
     }
@@ -367,9 +405,9 @@ public final class PerExampleGradients {
     }
     long t0 = System.nanoTime();
     Set<Layer> rerouted = Collections.newSetFromMap(new IdentityHashMap<>());
-    if (!convLayers.isEmpty()) {
+    if (!convLayers.isEmpty() && config.nativeShapeCheck()) {
       try (NDManager sub = scope.newSubManager()) {
-        Pass discovery = new Pass(sub, false, Set.of());
+        Pass discovery = new Pass(sub, false, false, Set.of());
         run(root, slice(x, 0, sub), discovery); // one example: just the layers' input shapes
         long batch = key.get(0);
         for (Layer l : convLayers) {
@@ -425,26 +463,38 @@ public final class PerExampleGradients {
 
   private NDList run(Node node, NDList x, Pass pass) {
     if (node instanceof Layer l) {
-      pass.inputShapes.put(l, x.singletonOrThrow().getShape());
-      if (!pass.parameterised) {
+      NDArray in = x.singletonOrThrow();
+      pass.inputShapes.put(l, in.getShape());
+      boolean fedByData = !pass.parameterised;
+      if (fedByData) {
         pass.fedByData.add(l);
       }
       pass.parameterised = true;
-      NDList y = pass.rerouted.contains(l)
-          ? new NDList(ConvolutionByUnfold.forward((Conv2d) l.block(), x.singletonOrThrow(),
-              pass.store.getValue(l.weight(), x.head().getDevice(), true),
-              l.bias() == null ? null
-                  : pass.store.getValue(l.bias(), x.head().getDevice(), true)))
-          : l.block().forward(pass.store, x, true);
-      if (!pass.probes) {
-        return y;
+      boolean rerouted = pass.rerouted.contains(l);
+      // The native kernels' input gradients can be wrong in some calls and not others
+      // (NativeConvolutionCheck), so every pass checks the ones it uses.
+      NDArray inputProbe = null;
+      if (l.conv() && !fedByData && !rerouted && pass.guarded) {
+        inputProbe = probe(in, pass.scope);
+        in = in.add(inputProbe);
       }
-      NDArray out = y.singletonOrThrow();
+      NDArray out = rerouted
+          ? ConvolutionByUnfold.forward((Conv2d) l.block(), in,
+              pass.store.getValue(l.weight(), in.getDevice(), true),
+              l.bias() == null ? null : pass.store.getValue(l.bias(), in.getDevice(), true))
+          : l.block().forward(pass.store, new NDList(in), true).singletonOrThrow();
+      if (!pass.probes && inputProbe == null) {
+        return new NDList(out);
+      }
       // A fresh zero leaf: its gradient is dL/dy per example (DESIGN.md §4, probe trick).
-      NDArray probe = pass.scope.zeros(out.getShape(), out.getDataType(), out.getDevice());
-      probe.setRequiresGradient(true);
-      pass.recorded.add(new Recorded(l, x.singletonOrThrow(), probe));
-      return new NDList(out.add(probe));
+      NDArray outputProbe = probe(out, pass.scope);
+      if (pass.probes) {
+        pass.recorded.add(new Recorded(l, x.singletonOrThrow(), outputProbe));
+      }
+      if (inputProbe != null) {
+        pass.guards.add(new Guard(l, inputProbe, outputProbe));
+      }
+      return new NDList(out.add(outputProbe));
     }
     if (node instanceof Sequence s) {
       NDList cur = x;
@@ -463,6 +513,57 @@ public final class PerExampleGradients {
     Opaque o = (Opaque) node;
     pass.parameterised |= !o.params().isEmpty();
     return o.block().forward(pass.store, x, true);
+  }
+
+  private static NDArray probe(NDArray like, NDManager scope) {
+    NDArray probe = scope.zeros(like.getShape(), like.getDataType(), like.getDevice());
+    probe.setRequiresGradient(true);
+    return probe;
+  }
+
+  /**
+   * Checks every guarded layer's native input gradient {@code dx = A^T delta} by the adjoint
+   * identity {@code <dx_i, v_i> = <(A v)_i, delta_i>} per example (as {@link
+   * NativeConvolutionCheck} does once per shape), with a fixed random {@code v} and {@code A v}
+   * one forward pass. To cost little it looks at {@value #GUARDED_EXAMPLES} examples spread
+   * evenly over the batch (every thread's share of it), from an offset that changes every pass:
+   * a fault that spoils a whole call, as those measured, is caught in that pass; one that spoils
+   * a few examples, within a few passes. A layer that fails is rerouted through im2col + matrix
+   * product for this input shape (warned) and false is returned: the pass must run again.
+   */
+  private boolean inputGradientsHold(Pass pass, Shape inputKey, NDManager scope) {
+    boolean hold = true;
+    for (Guard g : pass.guards) {
+      Conv2d conv = (Conv2d) g.layer().block();
+      long batch = g.inputProbe().getShape().get(0);
+      long stride = Math.max(1, batch / GUARDED_EXAMPLES);
+      NDIndex picked = new NDIndex("{}::{}", guardedPasses++ % stride, stride);
+      NDArray dx = gradientOf(g.inputProbe(), scope).get(picked);
+      NDArray delta = gradientOf(g.outputProbe(), scope).get(picked);
+      NDArray v = guardVector(g.layer(), dx.getShape());
+      NDArray av = Conv2d.conv2d(v, g.layer().weight().getArray().stopGradient(), null,
+          conv.getStride(), conv.getPadding(), conv.getDilation(), 1).singletonOrThrow();
+      double mismatch = NativeConvolutionCheck.adjointMismatch(dx, v, av, delta);
+      if (!(mismatch <= NativeConvolutionCheck.TOLERANCE)) {
+        hold = false;
+        reroutedByInput.get(inputKey).add(g.layer());
+        LOG.warn("native convolution input gradient of layer '{}' failed its check in this pass"
+            + " on this CPU ({}; input {}, relative mismatch {}); the layer now runs as im2col"
+            + " + matrix product (correct, slower) and the pass is repeated", g.layer().path(),
+            NativeConvolutionCheck.cpuDescription(), inputKey, mismatch);
+      }
+    }
+    return hold;
+  }
+
+  /**
+   * The fixed random test vector of a layer for a shape, uniform in [-1, 1), kept on the device
+   * beside the layer's weight (so it is uploaded once).
+   */
+  private NDArray guardVector(Layer l, Shape shape) {
+    NDArray weight = l.weight().getArray();
+    return guardVectors.computeIfAbsent(l.path() + " " + shape, k -> weight.getManager().create(
+        NativeConvolutionCheck.uniform(new SplittableRandom(k.hashCode()), shape.size()), shape));
   }
 
   // ---------------------------------------------------------------- statistics

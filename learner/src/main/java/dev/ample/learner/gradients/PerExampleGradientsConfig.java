@@ -17,13 +17,17 @@ import ai.djl.Device;
  * @param profile whether to time each layer's statistics separately (adds no computation, only
  *     clock reads; used by {@code ample bench learner})
  * @param convMethod how convolutions' per-example gradients are materialised
+ * @param nativeShapeCheck whether each new input shape first checks every conv layer's native
+ *     kernels ({@code NativeConvolutionCheck}, ~1.7 s once for the authors' Pong network); off,
+ *     the per-pass input-gradient guard still catches a wrong native input gradient
  */
 public record PerExampleGradientsConfig(
     long memoryCapBytes,
     boolean fallbackAllowed,
     Device device,
     boolean profile,
-    ConvMethod convMethod) {
+    ConvMethod convMethod,
+    boolean nativeShapeCheck) {
 
   /**
    * How a convolution's per-example weight gradients are formed. Both give the same numbers (to
@@ -38,9 +42,13 @@ public record PerExampleGradientsConfig(
     GROUPED
   }
 
-  /** 512 MiB cap, fallback allowed, CPU, no profiling, conv method chosen per layer. */
+  /**
+   * 512 MiB cap, fallback allowed, CPU, no profiling, conv method chosen per layer, native kernels
+   * checked per input shape.
+   */
   public static PerExampleGradientsConfig defaults() {
-    return new PerExampleGradientsConfig(512L << 20, true, Device.cpu(), false, ConvMethod.AUTO);
+    return new PerExampleGradientsConfig(512L << 20, true, Device.cpu(), false, ConvMethod.AUTO,
+        true);
   }
 
   public PerExampleGradientsConfig {
@@ -56,22 +64,32 @@ public record PerExampleGradientsConfig(
   }
 
   public PerExampleGradientsConfig withMemoryCapBytes(long bytes) {
-    return new PerExampleGradientsConfig(bytes, fallbackAllowed, device, profile, convMethod);
+    return new PerExampleGradientsConfig(bytes, fallbackAllowed, device, profile, convMethod,
+        nativeShapeCheck);
   }
 
   public PerExampleGradientsConfig withFallbackAllowed(boolean allowed) {
-    return new PerExampleGradientsConfig(memoryCapBytes, allowed, device, profile, convMethod);
+    return new PerExampleGradientsConfig(memoryCapBytes, allowed, device, profile, convMethod,
+        nativeShapeCheck);
   }
 
   public PerExampleGradientsConfig withDevice(Device d) {
-    return new PerExampleGradientsConfig(memoryCapBytes, fallbackAllowed, d, profile, convMethod);
+    return new PerExampleGradientsConfig(memoryCapBytes, fallbackAllowed, d, profile, convMethod,
+        nativeShapeCheck);
   }
 
   public PerExampleGradientsConfig withProfile(boolean p) {
-    return new PerExampleGradientsConfig(memoryCapBytes, fallbackAllowed, device, p, convMethod);
+    return new PerExampleGradientsConfig(memoryCapBytes, fallbackAllowed, device, p, convMethod,
+        nativeShapeCheck);
   }
 
   public PerExampleGradientsConfig withConvMethod(ConvMethod m) {
-    return new PerExampleGradientsConfig(memoryCapBytes, fallbackAllowed, device, profile, m);
+    return new PerExampleGradientsConfig(memoryCapBytes, fallbackAllowed, device, profile, m,
+        nativeShapeCheck);
+  }
+
+  public PerExampleGradientsConfig withNativeShapeCheck(boolean on) {
+    return new PerExampleGradientsConfig(memoryCapBytes, fallbackAllowed, device, profile,
+        convMethod, on);
   }
 }

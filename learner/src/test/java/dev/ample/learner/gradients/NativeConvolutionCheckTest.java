@@ -40,15 +40,21 @@ class NativeConvolutionCheckTest {
         }
       }
     }
-    assertTrue(NativeConvolutionCheck.adjointMismatch(grad, v, av, r, parts) < 1e-6);
-    float[] wrong = grad.clone();
-    wrong[5] *= 0.5f; // one element of the second example
-    assertTrue(NativeConvolutionCheck.adjointMismatch(wrong, v, av, r, parts) > 1e-3);
-    float[] unwritten = grad.clone();
-    java.util.Arrays.fill(unwritten, 4, 8, 0f);
-    assertTrue(NativeConvolutionCheck.adjointMismatch(unwritten, v, av, r, parts) > 1e-3);
-    wrong[0] = Float.NaN;
-    assertTrue(Double.isNaN(NativeConvolutionCheck.adjointMismatch(wrong, v, av, r, parts)));
+    try (NDManager m = NDManager.newBaseManager()) {
+      java.util.function.Function<float[], Double> mismatch = g ->
+          NativeConvolutionCheck.adjointMismatch(m.create(g, new Shape(parts, 4)),
+              m.create(v, new Shape(parts, 4)), m.create(av, new Shape(parts, 3)),
+              m.create(r, new Shape(parts, 3)));
+      assertTrue(mismatch.apply(grad) < 1e-6);
+      float[] wrong = grad.clone();
+      wrong[5] *= 0.5f; // one element of the second example
+      assertTrue(mismatch.apply(wrong) > 1e-3);
+      float[] unwritten = grad.clone();
+      java.util.Arrays.fill(unwritten, 4, 8, 0f);
+      assertTrue(mismatch.apply(unwritten) > 1e-3);
+      wrong[0] = Float.NaN;
+      assertTrue(Double.isNaN(mismatch.apply(wrong)));
+    }
   }
 
   @Test

@@ -3,9 +3,11 @@
 
 package dev.ample.learner.gradients;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -14,6 +16,8 @@ import ai.djl.nn.Blocks;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
 import dev.ample.learner.PerExampleLoss;
 import dev.ample.optim.GradientStats;
 import dev.ample.optim.Statistic;
@@ -22,6 +26,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -44,6 +49,8 @@ class NativeConvolutionFaultTest {
   /** c, h, w, filters, kh, kw, sh, sw, ph, pw, dh, dw. */
   static final int[] STRIDED = {2, 13, 12, 5, 3, 3, 2, 2, 0, 0, 1, 1};
   static final int[] PADDED_DILATED = {7, 5, 2, 3, 2, 2, 1, 1, 2, 1, 2, 1};
+  /** A 3x3 stride-1 conv as the Nature CNN's third: right in every call measured. */
+  static final int[] HEALTHY = {4, 9, 9, 8, 3, 3, 1, 1, 0, 0, 1, 1};
 
   static Stream<Arguments> cases() {
     Stream<Arguments> strided = Stream.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 16, 255, 256)
@@ -56,6 +63,40 @@ class NativeConvolutionFaultTest {
   @ParameterizedTest(name = "{0}, batch {2}")
   @MethodSource("cases")
   void meanGradientsMatchDoubleReference(String name, int[] c, int batch) {
+    assertEngineMatchesReference(name, c, batch, false);
+  }
+
+  /**
+   * A layer whose autograd input gradient is twice the right one while its output and weight
+   * gradient are right, as a faulty native kernel in one call. The per-shape check is off here
+   * (it tests the kernels, not this layer, and on some CPUs reroutes this shape by itself): the
+   * per-pass input-gradient guard must catch it, and the engine then reroutes the layer and gives
+   * the right gradients.
+   */
+  @Test
+  void aWrongInputGradientInAPassIsCaughtAndRerouted() {
+    PerExampleGradients engine = assertEngineMatchesReference("wrong input gradient", HEALTHY, 4,
+        true);
+    assertEquals(1, engine.reroutedLayers().size(), engine.reroutedLayers().toString());
+  }
+
+  /** A Conv2d whose input gradient is doubled: {@code conv(2x - stop(x))} has value conv(x). */
+  private static final class WrongInputGradientConv extends Conv2d {
+    WrongInputGradientConv(Conv2d.Builder builder) {
+      super(builder);
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
+        PairList<String, Object> params) {
+      NDArray x = inputs.singletonOrThrow();
+      return super.forwardInternal(ps, new NDList(x.mul(2).sub(x.stopGradient())), training,
+          params);
+    }
+  }
+
+  private static PerExampleGradients assertEngineMatchesReference(String name, int[] c, int batch,
+      boolean wrongInputGradient) {
     Engine.getInstance().setRandomSeed(5);
     int ch = c[0];
     int h = c[1];
@@ -65,9 +106,9 @@ class NativeConvolutionFaultTest {
       SequentialBlock net = new SequentialBlock()
           .add(Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(ch).optBias(false)
               .build())
-          .add(Conv2d.builder().setKernelShape(new Shape(c[4], c[5])).optStride(new Shape(c[6], c[7]))
-              .optPadding(new Shape(c[8], c[9])).optDilation(new Shape(c[10], c[11])).setFilters(f)
-              .build())
+          .add(layer(Conv2d.builder().setKernelShape(new Shape(c[4], c[5]))
+              .optStride(new Shape(c[6], c[7])).optPadding(new Shape(c[8], c[9]))
+              .optDilation(new Shape(c[10], c[11])).setFilters(f), wrongInputGradient))
           .add(Blocks.batchFlattenBlock());
       net.initialize(m, DataType.FLOAT32, new Shape(1, ch, h, w));
       int oh = (h + 2 * c[8] - c[10] * (c[4] - 1) - 1) / c[6] + 1;
@@ -76,7 +117,8 @@ class NativeConvolutionFaultTest {
       float[] x = gaussian(random, batch * ch * h * w);
       float[] r = gaussian(random, batch * f * oh * ow);
       PerExampleGradients engine = PerExampleGradients.create(net,
-          PerExampleGradientsConfig.defaults().withFallbackAllowed(false));
+          PerExampleGradientsConfig.defaults().withFallbackAllowed(false)
+              .withNativeShapeCheck(!wrongInputGradient));
       List<Parameter> params = engine.parameters();
       float[] w1 = params.get(0).getArray().toFloatArray();
       float[] w2 = params.get(1).getArray().toFloatArray();
@@ -95,7 +137,12 @@ class NativeConvolutionFaultTest {
           }
         }
       }
+      return engine;
     }
+  }
+
+  private static Conv2d layer(Conv2d.Builder builder, boolean wrongInputGradient) {
+    return wrongInputGradient ? new WrongInputGradientConv(builder) : builder.build();
   }
 
   /** Mean gradients of the 1x1 weight, the layer's weight and its bias, in plain double. */
