@@ -14,13 +14,15 @@ import java.util.Map;
 /**
  * {@code metrics.jsonl}: one JSON object per PPO iteration with the fields of DESIGN.md §2, flushed
  * after every line so that a crash or Ctrl-C loses nothing already learned. Also the one-line
- * console summary per iteration.
+ * console summary per iteration. Each line is mirrored to the run's {@link TensorBoardLog}.
  */
 final class MetricsLog implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final BufferedWriter out;
+  private final TensorBoardLog tensorBoard;
 
-  MetricsLog(Path file, boolean append) throws IOException {
+  MetricsLog(Path file, boolean append, TensorBoardLog tensorBoard) throws IOException {
+    this.tensorBoard = tensorBoard;
     out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
         append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING,
         StandardOpenOption.WRITE);
@@ -51,6 +53,7 @@ final class MetricsLog implements AutoCloseable {
     out.write(JSON.writeValueAsString(line));
     out.newLine();
     out.flush();
+    tensorBoard.iteration(line);
   }
 
   void printLine(Progress p, long iterations, PpoMetrics m) {

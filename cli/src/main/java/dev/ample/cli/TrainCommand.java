@@ -55,7 +55,7 @@ import picocli.CommandLine.Parameters;
       "Train a PPO agent. Without CONFIG it trains the embedded default (the built-in Catch, no"
           + " ROM or Python needed).",
       "Writes <train.runs-dir>/<name>/: config.conf, metrics.jsonl (one line per iteration),"
-          + " gradstats.jsonl, checkpoints/."
+          + " gradstats.jsonl, checkpoints/, tb/ (TensorBoard events)."
     })
 public final class TrainCommand implements Callable<Integer> {
 
@@ -120,9 +120,11 @@ public final class TrainCommand implements Callable<Integer> {
     StopSignal stop = new StopSignal();
     Thread hook = new Thread(stop::requestAndAwait, "ample-train-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    try (NDManager base = NDManager.newBaseManager(device);
+    try (TensorBoardLog tensorBoard = TensorBoardLog.open(dir.resolve("tb"), progress);
+        NDManager base = NDManager.newBaseManager(device);
         GradStatsWriter gradStats = train.gradstatsEvery() > 0
-            ? new GradStatsWriter(dir.resolve("gradstats.jsonl"), train.gradstatsEvery())
+            ? new GradStatsWriter(dir.resolve("gradstats.jsonl"), train.gradstatsEvery(),
+                tensorBoard::gradStats)
             : null) {
       PolicyValueNetwork network = networkSettings.create(space, numActions, train.seed(), base);
       ConfiguredOptimizer optimizer = optimizerSettings.create(progress.decay());
@@ -152,7 +154,7 @@ public final class TrainCommand implements Callable<Integer> {
           // replay the episodes it started with.
           LocalRollout rollout = LocalRollout.start(env, train.runners(), agent,
               train.seed() + progress.agentSteps());
-          MetricsLog metrics = new MetricsLog(dir.resolve("metrics.jsonl"), resume)) {
+          MetricsLog metrics = new MetricsLog(dir.resolve("metrics.jsonl"), resume, tensorBoard)) {
         progress = loop(train, iterations, rollout, learner, metrics, files, progress, stop,
             optimizer.name());
       }
