@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
       ConfigCommand.class,
       OptimizersCommand.class,
       BenchCommand.class,
-      TrainCommand.class
+      TrainCommand.class,
+      PlotCommand.class
     })
 public final class AmpleCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

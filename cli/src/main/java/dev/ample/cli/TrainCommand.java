@@ -55,7 +55,7 @@ import picocli.CommandLine.Parameters;
       "Train a PPO agent. Without CONFIG it trains the embedded default (the built-in Catch, no"
           + " ROM or Python needed).",
       "Writes <train.runs-dir>/<name>/: config.conf, metrics.jsonl (one line per iteration),"
-          + " gradstats.jsonl, checkpoints/, tb/ (TensorBoard events)."
+          + " gradstats.jsonl, checkpoints/, tb/ (TensorBoard events), plots/ (at the end)."
     })
 public final class TrainCommand implements Callable<Integer> {
 
@@ -162,6 +162,9 @@ public final class TrainCommand implements Callable<Integer> {
               + " %s; checkpoint %s%n",
           stop.requested() ? "stopped" : "done", progress.iteration(), progress.agentSteps(),
           MetricsLog.format(progress.returnMean()), files.newestCheckpoint());
+      if (!stop.requested()) { // a Ctrl-C exit stays quick; ./ample plot draws them later
+        PlotCommand.plotFinishedRun(dir);
+      }
     } finally {
       stop.finished();
       if (!stop.requested()) {
