@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
       OptimizersCommand.class,
       BenchCommand.class,
       TrainCommand.class,
-      EvalCommand.class
+      EvalCommand.class,
+      PlotCommand.class
     })
 public final class AmpleCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -19,7 +19,7 @@ import java.util.Map;
 /**
  * {@code metrics.jsonl}: one JSON object per PPO iteration with the fields of DESIGN.md §2, flushed
  * after every line so that a crash or Ctrl-C loses nothing already learned. Also the one-line
- * console summary per iteration.
+ * console summary per iteration. Each line is mirrored to the run's {@link TensorBoardLog}.
  *
  * <p>An iteration after which test episodes were played also carries their {@code eval_*} fields.
  * The test of the initial policy (iteration 0, before any update) has a line of its own holding
@@ -28,11 +28,13 @@ import java.util.Map;
 final class MetricsLog implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final BufferedWriter out;
+  private final TensorBoardLog tensorBoard;
 
   /** Test episodes played after an iteration, and how long they took. */
   record Evaluation(TestEpisodes.Result result, double seconds) {}
 
-  MetricsLog(Path file, boolean append) throws IOException {
+  MetricsLog(Path file, boolean append, TensorBoardLog tensorBoard) throws IOException {
+    this.tensorBoard = tensorBoard;
     out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
         append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING,
         StandardOpenOption.WRITE);
@@ -130,6 +132,7 @@ final class MetricsLog implements AutoCloseable {
     out.write(JSON.writeValueAsString(line));
     out.newLine();
     out.flush();
+    tensorBoard.iteration(line);
   }
 
   private static void putFinite(ObjectNode line, String key, double v) {

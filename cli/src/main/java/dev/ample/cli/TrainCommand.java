@@ -56,7 +56,7 @@ import picocli.CommandLine.Parameters;
       "Train a PPO agent. Without CONFIG it trains the embedded default (the built-in Catch, no"
           + " ROM or Python needed).",
       "Writes <train.runs-dir>/<name>/: config.conf, metrics.jsonl (one line per iteration),"
-          + " gradstats.jsonl, checkpoints/."
+          + " gradstats.jsonl, checkpoints/, tb/ (TensorBoard events), plots/ (at the end)."
     })
 public final class TrainCommand implements Callable<Integer> {
 
@@ -113,9 +113,11 @@ public final class TrainCommand implements Callable<Integer> {
     StopSignal stop = new StopSignal();
     Thread hook = new Thread(stop::requestAndAwait, "ample-train-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    try (NDManager base = NDManager.newBaseManager(device);
+    try (TensorBoardLog tensorBoard = TensorBoardLog.open(dir.resolve("tb"), progress);
+        NDManager base = NDManager.newBaseManager(device);
         GradStatsWriter gradStats = train.gradstatsEvery() > 0
-            ? new GradStatsWriter(dir.resolve("gradstats.jsonl"), train.gradstatsEvery())
+            ? new GradStatsWriter(dir.resolve("gradstats.jsonl"), train.gradstatsEvery(),
+                tensorBoard::gradStats)
             : null) {
       PolicyValueNetwork network = EnvNetworks.create(env, networkSettings, train.seed(), base);
       ConfiguredOptimizer optimizer = optimizerSettings.create(progress.decay());
@@ -145,7 +147,7 @@ public final class TrainCommand implements Callable<Integer> {
           // replay the episodes it started with.
           LocalRollout rollout = LocalRollout.start(env, train.runners(), agent,
               train.seed() + progress.agentSteps());
-          MetricsLog metrics = new MetricsLog(dir.resolve("metrics.jsonl"), resume)) {
+          MetricsLog metrics = new MetricsLog(dir.resolve("metrics.jsonl"), resume, tensorBoard)) {
         TestEpisodes tests = TestEpisodes.of(env, agent, train.eval().greedy());
         progress = loop(train, iterations, rollout, learner, tests, metrics, files, progress,
             stop, optimizer.name());
@@ -154,6 +156,9 @@ public final class TrainCommand implements Callable<Integer> {
               + " %s; checkpoint %s%n",
           stop.requested() ? "stopped" : "done", progress.iteration(), progress.agentSteps(),
           MetricsLog.format(progress.returnMean()), files.newestCheckpoint());
+      if (!stop.requested()) { // a Ctrl-C exit stays quick; ./ample plot draws them later
+        PlotCommand.plotFinishedRun(dir);
+      }
       System.out.printf("run directory %s; evaluate it with: ./ample eval %s%n", dir, dir);
     } finally {
       stop.finished();

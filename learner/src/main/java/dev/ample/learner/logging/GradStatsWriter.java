@@ -19,7 +19,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -29,12 +31,20 @@ import java.util.Set;
  * variance_mean} (mean of s - mu^2), {@code snr_median} and {@code snr_mean} (of mu^2/var over
  * elements with var > 0), {@code sign_agreement} (mean |mean_i sign(g_i)|), {@code
  * example_norm_mean/p50/p90} (of |g_i|), {@code update_norm}. A statistic that was not computed is
- * written as null.
+ * written as null. A {@link Listener} sees every record as it is written (TensorBoard mirrors
+ * them).
  */
 public final class GradStatsWriter implements Closeable {
 
+  /** Receives each record written: its step, tensor and numeric fields (nulls left out). */
+  @FunctionalInterface
+  public interface Listener {
+    void record(long step, String tensor, Map<String, Double> values);
+  }
+
   private final BufferedWriter out;
   private final int every;
+  private final Listener listener;
   private final ObjectMapper mapper = new ObjectMapper();
 
   /**
@@ -42,10 +52,20 @@ public final class GradStatsWriter implements Closeable {
    * @param every write on steps that are multiples of this (>= 1)
    */
   public GradStatsWriter(Path file, int every) throws IOException {
+    this(file, every, (step, tensor, values) -> { });
+  }
+
+  /**
+   * @param file the JSON-lines file (appended to)
+   * @param every write on steps that are multiples of this (>= 1)
+   * @param listener called with every record written
+   */
+  public GradStatsWriter(Path file, int every, Listener listener) throws IOException {
     if (every < 1) {
       throw new IllegalArgumentException("gradstats every must be >= 1, got " + every);
     }
     this.every = every;
+    this.listener = listener;
     this.out =
         Files.newBufferedWriter(
             file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -68,9 +88,11 @@ public final class GradStatsWriter implements Closeable {
     }
     try {
       for (int j = 0; j < stats.size(); j++) {
-        out.write(mapper.writeValueAsString(record(step, names.get(j), stats.batchSize(),
-            stats.get(j), updates == null ? null : updates.get(j))));
+        ObjectNode record = record(step, names.get(j), stats.batchSize(), stats.get(j),
+            updates == null ? null : updates.get(j));
+        out.write(mapper.writeValueAsString(record));
         out.newLine();
+        listener.record(step, names.get(j), numericFields(record));
       }
       out.flush();
     } catch (IOException e) {
@@ -138,6 +160,16 @@ public final class GradStatsWriter implements Closeable {
     putOrNull(o, "update_norm",
         update == null ? Double.NaN : Math.sqrt(sumSquares(update.toFloatArray())));
     return o;
+  }
+
+  private static Map<String, Double> numericFields(ObjectNode record) {
+    Map<String, Double> values = new LinkedHashMap<>();
+    record.fields().forEachRemaining(e -> {
+      if (e.getValue().isNumber() && !e.getKey().equals("step")) {
+        values.put(e.getKey(), e.getValue().asDouble());
+      }
+    });
+    return values;
   }
 
   private static void putOrNull(ObjectNode o, String key, double v) {
