@@ -79,10 +79,11 @@ final class RunDirectory implements AutoCloseable {
               + name + "); give another --run-dir, or add --resume to continue a run there");
         }
       }
-      if (new RunFiles(dir).newestCheckpointOrNull() != null) {
+      Path checkpoint = new RunFiles(dir).newestCheckpointOrNull();
+      if (checkpoint != null) {
         throw new IllegalArgumentException("run directory " + dir + " holds a run ("
-            + new RunFiles(dir).newestCheckpointOrNull().getFileName() + "); add --resume to"
-            + " continue it, or give another --run-dir");
+            + checkpoint.getFileName() + "); add --resume to continue it, or give another"
+            + " --run-dir");
       }
       failedStart = names.stream().anyMatch(n -> !n.equals(RunLock.FILE));
     } else {

@@ -46,10 +46,6 @@ final class RunFiles {
     return dir;
   }
 
-  Path checkpoints() {
-    return checkpoints;
-  }
-
   /** Writes the checkpoint of iteration {@code p.iteration()} and prunes the oldest beyond keep. */
   void writeCheckpoint(PpoLearner learner, NetworkIdentity identity, Progress p)
       throws IOException {
