@@ -3,6 +3,8 @@
 
 package dev.ample.cli;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -37,10 +39,12 @@ public final class AmpleCommand implements Runnable {
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new AmpleCommand());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
-    // A user error (bad option, unknown optimizer...) is one clear line, not a stack trace.
+    // A user error (bad option, unknown optimizer...) or a file-system error (unwritable, full)
+    // is one clear line, not a stack trace.
     cli.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
-          if (ex instanceof IllegalArgumentException || ex instanceof IllegalStateException) {
+          if (ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
+              || ex instanceof IOException || ex instanceof UncheckedIOException) {
             commandLine.getErr().println("ample: " + ex.getMessage());
             return 2;
           }

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print figures; --json makes the last line one JSON object.",
-    subcommands = {BenchOptimCommand.class, BenchLearnerCommand.class, BenchEnvsCommand.class})
+    subcommands = {BenchOptimCommand.class, BenchLearnerCommand.class, BenchEnvsCommand.class,
+      BenchCheckpointCommand.class})
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

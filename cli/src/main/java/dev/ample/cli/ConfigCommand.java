@@ -4,11 +4,8 @@
 package dev.ample.cli;
 
 import com.typesafe.config.Config;
-import dev.ample.cli.config.EnvSettings;
 import dev.ample.cli.config.ExperimentConfigs;
-import dev.ample.cli.config.NetworkSettings;
-import dev.ample.cli.config.OptimizerSettings;
-import dev.ample.cli.config.TrainSettings;
+import dev.ample.cli.config.ExperimentSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,14 +15,16 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code ample config [CONFIG] [--set key=value]...}: prints the fully resolved configuration and
- * validates every section, so a broken config is caught before a run starts.
+ * validates it as {@code ./ample train} does ({@link ExperimentSettings}), so a config that train
+ * would refuse exits 2 here too, before a run starts.
  */
 @Command(
     name = "config",
     mixinStandardHelpOptions = true,
     description = {
       "Print the fully resolved experiment configuration (embedded defaults < CONFIG < --set) and "
-          + "validate it: unknown optimizers, bad hyperparameters and HOCON syntax errors are reported."
+          + "validate it as train does: unknown keys, optimizers and env ids, bad values, a minibatch"
+          + " size that does not split the batch, a budget below one iteration (exit status 2)."
     })
 public final class ConfigCommand implements Runnable {
 
@@ -38,10 +37,7 @@ public final class ConfigCommand implements Runnable {
   @Override
   public void run() {
     Config resolved = ExperimentConfigs.load(file, overrides);
-    OptimizerSettings.from(resolved);
-    EnvSettings.from(resolved);
-    NetworkSettings.from(resolved);
-    TrainSettings.from(resolved);
+    ExperimentSettings.from(resolved);
     System.out.println(ExperimentConfigs.render(resolved.getConfig("ample").atKey("ample")));
   }
 }

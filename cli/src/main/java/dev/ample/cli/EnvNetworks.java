@@ -13,17 +13,20 @@ import dev.ample.envs.VectorEnv;
 
 /**
  * The policy-value network {@code ./ample train} builds for an env, in one place so that {@code
- * ./ample eval} rebuilds exactly the network a checkpoint was written from.
+ * ./ample eval} rebuilds exactly the network a checkpoint was written from, with the {@link
+ * NetworkIdentity} its checkpoints carry.
  */
 final class EnvNetworks {
   private EnvNetworks() {}
+
+  /** A network built for an env, and what it fits. */
+  record Built(PolicyValueNetwork network, NetworkIdentity identity) {}
 
   /**
    * The configured network for the env's observations and actions, initialised from {@code seed}
    * ({@link NetworkSettings#create}).
    */
-  static PolicyValueNetwork create(EnvConfig env, NetworkSettings settings, long seed,
-      NDManager manager) {
+  static Built create(EnvConfig env, NetworkSettings settings, long seed, NDManager manager) {
     ObservationSpace space;
     int numActions;
     // The network's input shape and outputs come from the env; a one-env probe tells them.
@@ -32,6 +35,7 @@ final class EnvNetworks {
       space = probe.observationSpace();
       numActions = probe.numActions();
     }
-    return settings.create(space, numActions, seed, manager);
+    PolicyValueNetwork network = settings.create(space, numActions, seed, manager);
+    return new Built(network, NetworkIdentity.of(env, space, network));
   }
 }

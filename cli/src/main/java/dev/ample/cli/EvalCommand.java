@@ -8,9 +8,8 @@ import ai.djl.ndarray.NDManager;
 import com.typesafe.config.Config;
 import dev.ample.agents.Agent;
 import dev.ample.agents.PolicyValueNetwork;
-import dev.ample.cli.config.EnvSettings;
 import dev.ample.cli.config.ExperimentConfigs;
-import dev.ample.cli.config.NetworkSettings;
+import dev.ample.cli.config.ExperimentSettings;
 import dev.ample.cli.config.OptimizerSettings;
 import dev.ample.cli.config.TrainSettings;
 import dev.ample.envs.EnvConfig;
@@ -18,7 +17,6 @@ import dev.ample.learner.PpoLearner;
 import dev.ample.learner.gradients.PerExampleGradientsConfig;
 import dev.ample.optim.RunDecay;
 import dev.ample.rollout.TestEpisodes;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -89,13 +87,13 @@ public final class EvalCommand implements Callable<Integer> {
     if (episodes < 1) {
       throw new IllegalArgumentException("--episodes must be at least 1, got " + episodes);
     }
-    Path checkpoint = checkpointOf(target);
-    long iteration = RunFiles.iterationOf(checkpoint);
-    Path runDir = checkpoint.toAbsolutePath().getParent().getParent();
-    Config config = ExperimentConfigs.load(runDir.resolve("config.conf"), overrides);
-    EnvConfig env = EnvSettings.from(config);
-    OptimizerSettings optimizer = OptimizerSettings.from(config);
-    TrainSettings train = TrainSettings.from(config);
+    Checkpoint checkpoint = checkpointOf(target);
+    long iteration = checkpoint.progress().iteration();
+    Path runDir = checkpoint.file().toAbsolutePath().getParent().getParent();
+    Config config = ExperimentConfigs.load(runDir.resolve(RunDirectory.CONFIG), overrides);
+    ExperimentSettings experiment = ExperimentSettings.from(config);
+    EnvConfig env = experiment.env();
+    TrainSettings train = experiment.train();
     Device device = train.djlDevice();
     long episodeSeed = seed == null ? train.seed() : seed;
     PrintWriter out = spec.commandLine().getOut();
@@ -104,13 +102,13 @@ public final class EvalCommand implements Callable<Integer> {
     try (AnimatedGif gif = record == null ? null
             : AnimatedGif.create(record, pictures.frameDelayCentiseconds());
         NDManager base = NDManager.newBaseManager(device)) {
-      PolicyValueNetwork network =
-          EnvNetworks.create(env, NetworkSettings.from(config), train.seed(), base);
-      loadParameters(network, optimizer, base, device, checkpoint);
+      EnvNetworks.Built built = EnvNetworks.create(env, experiment.network(), train.seed(), base);
+      PolicyValueNetwork network = built.network();
+      loadParameters(built, experiment.optimizer(), base, device, checkpoint);
       try (Agent agent = Agent.of(network, device)) {
         TestEpisodes tests = TestEpisodes.of(env, agent, greedy);
         out.printf("ample eval: %s (iteration %d); %s, %d episode%s, %s actions, seed %d%n",
-            checkpoint, iteration, env.id(), episodes, episodes == 1 ? "" : "s",
+            checkpoint.file(), iteration, env.id(), episodes, episodes == 1 ? "" : "s",
             greedy ? "greedy" : "sampled", episodeSeed);
         out.flush();
         SplittableRandom rng = TestEpisodes.random(episodeSeed, iteration);
@@ -132,52 +130,58 @@ public final class EvalCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The checkpoint a target names: itself, or the newest of a run directory. */
-  private static Path checkpointOf(Path target) {
+  /**
+   * The checkpoint a target names, read and verified: itself, or the newest of a run directory
+   * (a damaged newest one is refused, naming the newest intact one).
+   */
+  private static Checkpoint checkpointOf(Path target) {
     String fix = "; give a run directory of ./ample train or one of its"
         + " checkpoints/iter-NNNNNN.ckpt";
     if (Files.isDirectory(target)) {
-      if (!Files.isRegularFile(target.resolve("config.conf"))) {
+      if (!Files.isRegularFile(target.resolve(RunDirectory.CONFIG))) {
         throw new IllegalArgumentException(target + " is not a run directory (no config.conf)"
             + fix);
       }
-      return new RunFiles(target).newestCheckpoint();
+      RunFiles.Newest newest = new RunFiles(target).newestIntact();
+      if (newest.newestIsIntact()) {
+        return newest.intact();
+      }
+      throw new IllegalArgumentException(newest.damaged().get(0).getMessage()
+          + (newest.intact() == null ? "; no intact checkpoint is left"
+              : "; evaluate the newest intact one: ./ample eval " + newest.intact().file()));
     }
     if (!Files.isRegularFile(target)) {
       throw new IllegalArgumentException(target + " does not exist" + fix);
     }
     Path runDir = target.toAbsolutePath().getParent().getParent();
     if (RunFiles.iterationOf(target) < 0 || runDir == null
-        || !Files.isRegularFile(runDir.resolve("config.conf"))) {
+        || !Files.isRegularFile(runDir.resolve(RunDirectory.CONFIG))) {
       throw new IllegalArgumentException(target + " is not a checkpoint in a run directory"
           + " (<run>/checkpoints/iter-NNNNNN.ckpt beside <run>/config.conf)" + fix);
     }
-    return target;
+    try {
+      return Checkpoint.read(target);
+    } catch (Checkpoint.Damaged e) {
+      throw new IllegalArgumentException(e.getMessage() + "; evaluate another iter-NNNNNN.ckpt"
+          + " beside it, or the run directory for its newest intact one", e);
+    }
   }
 
   /**
-   * Loads a checkpoint's parameters through the learner that wrote it, which checks the
-   * optimizer, parameter names and shapes against the run's config; the optimizer state it also
-   * holds is read and dropped with the manager.
+   * Loads a checkpoint's parameters through the learner that wrote it, after checking that it
+   * fits the network the run's config builds ({@link Checkpoint#restore}); the optimizer state it
+   * also holds is read and dropped with the manager.
    */
-  private static void loadParameters(PolicyValueNetwork network, OptimizerSettings optimizer,
-      NDManager base, Device device, Path checkpoint) {
+  private static void loadParameters(EnvNetworks.Built built, OptimizerSettings optimizer,
+      NDManager base, Device device, Checkpoint checkpoint) {
     PpoLearner learner = PpoLearner.builder()
-        .setNetwork(network)
+        .setNetwork(built.network())
         // Only the parameters are used: the optimizer is never stepped, so any run length will do.
         .setOptimizer(optimizer.create(RunDecay.over(1)))
         .setManager(base)
         .optEngineConfig(PerExampleGradientsConfig.defaults().withDevice(device))
         .build();
-    try {
-      learner.loadState(checkpoint);
-    } catch (IOException | RuntimeException e) {
-      String cause = e instanceof EOFException ? "the file ends early"
-          : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-      throw new IllegalArgumentException("cannot load checkpoint " + checkpoint + ": " + cause
-          + "; the file is damaged or not one of this run's checkpoints: evaluate another"
-          + " iter-NNNNNN.ckpt beside it, or the run directory for its newest", e);
-    }
+    checkpoint.restore(learner, built.identity());
   }
 
   /** The episodes, with the first one's observations drawn into {@code --record}'s GIF. */

@@ -7,19 +7,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ample.learner.PpoMetrics;
+import dev.ample.learner.io.JsonLines;
 import dev.ample.rollout.TestEpisodes;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Map;
 
 /**
- * {@code metrics.jsonl}: one JSON object per PPO iteration with the fields of DESIGN.md §2, flushed
- * after every line so that a crash or Ctrl-C loses nothing already learned. Also the one-line
- * console summary per iteration. Each line is mirrored to the run's {@link TensorBoardLog}.
+ * {@code metrics.jsonl}: one JSON object per PPO iteration with the fields of DESIGN.md §2, each
+ * line written whole (or, on a full disk, not at all: {@link JsonLines}) as soon as it is known,
+ * so that a crash or Ctrl-C loses nothing already learned. Also the one-line console summary per
+ * iteration. Each line is mirrored to the run's {@link TensorBoardLog}.
  *
  * <p>An iteration after which test episodes were played also carries their {@code eval_*} fields.
  * The test of the initial policy (iteration 0, before any update) has a line of its own holding
@@ -27,17 +26,16 @@ import java.util.Map;
  */
 final class MetricsLog implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final BufferedWriter out;
+  private final JsonLines out;
   private final TensorBoardLog tensorBoard;
 
   /** Test episodes played after an iteration, and how long they took. */
   record Evaluation(TestEpisodes.Result result, double seconds) {}
 
-  MetricsLog(Path file, boolean append, TensorBoardLog tensorBoard) throws IOException {
+  /** Appends to {@code file}, creating it if needed, and mirrors every line to TensorBoard. */
+  MetricsLog(Path file, TensorBoardLog tensorBoard) throws IOException {
     this.tensorBoard = tensorBoard;
-    out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-        append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING,
-        StandardOpenOption.WRITE);
+    out = JsonLines.append(file);
   }
 
   /**
@@ -129,9 +127,7 @@ final class MetricsLog implements AutoCloseable {
   }
 
   private void writeLine(ObjectNode line) throws IOException {
-    out.write(JSON.writeValueAsString(line));
-    out.newLine();
-    out.flush();
+    out.write(List.of(JSON.writeValueAsString(line)));
     tensorBoard.iteration(line);
   }
 

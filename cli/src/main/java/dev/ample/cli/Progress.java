@@ -3,6 +3,8 @@
 
 package dev.ample.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ample.envs.EpisodeEnd;
 import dev.ample.optim.RunDecay;
 import dev.ample.rollout.RolloutBatch;
@@ -14,7 +16,7 @@ import java.util.List;
 /**
  * Where a training run stands after an iteration: counters, wall time, the last 100 finished
  * episodes (unclipped returns and lengths, for {@code episode_return_mean}) and the run's decay
- * clock (learning rate and clip). Saved beside every checkpoint so that a resumed run continues
+ * clock (learning rate and clip). Saved in every {@link Checkpoint} so that a resumed run continues
  * them.
  */
 record Progress(
@@ -66,6 +68,34 @@ record Progress(
   Progress plusSeconds(double seconds) {
     return new Progress(iteration, agentSteps, frames, episodes, wallSeconds + seconds,
         recentReturns, recentLengths, optimizerSteps, decay);
+  }
+
+  void write(ObjectNode node) {
+    node.put("iteration", iteration);
+    node.put("agent_steps", agentSteps);
+    node.put("frames", frames);
+    node.put("episodes", episodes);
+    node.put("wall_seconds", wallSeconds);
+    recentReturns.forEach(node.putArray("recent_returns")::add);
+    recentLengths.forEach(node.putArray("recent_lengths")::add);
+    node.put("optimizer_steps", optimizerSteps);
+    ObjectNode d = node.putObject("decay");
+    d.put("from_step", decay.fromStep());
+    d.put("from_value", decay.fromValue());
+    d.put("end_step", decay.endStep());
+  }
+
+  static Progress read(JsonNode node) {
+    List<Double> returns = new ArrayList<>();
+    node.get("recent_returns").forEach(v -> returns.add(v.asDouble()));
+    List<Integer> lengths = new ArrayList<>();
+    node.get("recent_lengths").forEach(v -> lengths.add(v.asInt()));
+    JsonNode d = node.get("decay");
+    return new Progress(node.get("iteration").asLong(), node.get("agent_steps").asLong(),
+        node.get("frames").asLong(), node.get("episodes").asLong(),
+        node.get("wall_seconds").asDouble(), returns, lengths, node.get("optimizer_steps").asLong(),
+        new RunDecay(d.get("from_step").asLong(), d.get("from_value").asDouble(),
+            d.get("end_step").asLong()));
   }
 
   /** Mean unclipped return of the last 100 finished episodes; NaN before the first. */

@@ -3,14 +3,11 @@
 
 package dev.ample.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ample.learner.PpoLearner;
-import dev.ample.optim.RunDecay;
+import dev.ample.learner.io.Disk;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -19,14 +16,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * A run directory's checkpoints: {@code checkpoints/iter-NNNNNN.ckpt} (parameters and optimizer
- * state, {@link PpoLearner#saveState}) with {@code iter-NNNNNN.json} beside it (the run's {@link
- * Progress}). Both are written to a temporary name and moved into place, checkpoint last, so a
- * crash mid-write never leaves a half checkpoint that looks complete; only the newest {@code keep}
- * are kept.
+ * A run directory's checkpoints, {@code checkpoints/iter-NNNNNN.ckpt} (one {@link Checkpoint}
+ * each, written atomically); only the newest {@code keep} are kept.
  */
 final class RunFiles {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern CHECKPOINT_NAME = Pattern.compile("iter-(\\d+)\\.ckpt");
   private final Path dir;
   private final Path checkpoints;
@@ -53,37 +46,22 @@ final class RunFiles {
     return dir;
   }
 
-  void writeCheckpoint(PpoLearner learner, Progress p) throws IOException {
-    String stem = String.format("iter-%06d", p.iteration());
-    Path json = checkpoints.resolve(stem + ".json");
-    Path ckpt = checkpoints.resolve(stem + ".ckpt");
-    Path tmpJson = checkpoints.resolve(stem + ".json.tmp");
-    Path tmpCkpt = checkpoints.resolve(stem + ".ckpt.tmp");
-    ObjectNode node = JSON.createObjectNode();
-    node.put("iteration", p.iteration());
-    node.put("agent_steps", p.agentSteps());
-    node.put("frames", p.frames());
-    node.put("episodes", p.episodes());
-    node.put("wall_seconds", p.wallSeconds());
-    node.putPOJO("recent_returns", p.recentReturns());
-    node.putPOJO("recent_lengths", p.recentLengths());
-    node.put("optimizer_steps", p.optimizerSteps());
-    ObjectNode decay = node.putObject("decay");
-    decay.put("from_step", p.decay().fromStep());
-    decay.put("from_value", p.decay().fromValue());
-    decay.put("end_step", p.decay().endStep());
-    Files.writeString(tmpJson, JSON.writeValueAsString(node));
-    learner.saveState(tmpCkpt);
-    Files.move(tmpJson, json, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    Files.move(tmpCkpt, ckpt, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  /** Writes the checkpoint of iteration {@code p.iteration()} and prunes the oldest beyond keep. */
+  void writeCheckpoint(PpoLearner learner, NetworkIdentity identity, Progress p)
+      throws IOException {
+    Checkpoint.write(checkpoints.resolve(String.format("iter-%06d.ckpt", p.iteration())),
+        identity, p, learner);
     List<Path> all = list();
     for (int i = 0; i < all.size() - keep; i++) {
-      Files.deleteIfExists(all.get(i));
-      Files.deleteIfExists(progressFile(all.get(i)));
+      try {
+        Files.deleteIfExists(all.get(i));
+      } catch (IOException e) {
+        throw new IOException(Disk.describe("remove old checkpoint", all.get(i), e), e);
+      }
     }
   }
 
-  /** The newest complete checkpoint, or null when there is none. */
+  /** The newest checkpoint by name, or null when there is none. */
   Path newestCheckpointOrNull() {
     try {
       List<Path> all = list();
@@ -93,37 +71,44 @@ final class RunFiles {
     }
   }
 
-  Path newestCheckpoint() {
-    Path p = newestCheckpointOrNull();
-    if (p == null) {
+  /**
+   * The newest checkpoint that reads intact, and the damaged ones newer than it.
+   *
+   * @param intact null when no checkpoint is intact
+   * @param damaged the damaged checkpoints newer than it, newest first
+   */
+  record Newest(Checkpoint intact, List<Checkpoint.Damaged> damaged) {
+    boolean newestIsIntact() {
+      return damaged.isEmpty();
+    }
+  }
+
+  /**
+   * Reads checkpoints from the newest back until one verifies ({@link Checkpoint#read}).
+   *
+   * @throws IllegalArgumentException when there is no checkpoint at all, or one that is not
+   *     damaged but unreadable (another format, an I/O error)
+   */
+  Newest newestIntact() {
+    List<Path> all;
+    try {
+      all = list();
+    } catch (IOException e) {
+      throw new IllegalArgumentException(Disk.describe("list", checkpoints, e), e);
+    }
+    if (all.isEmpty()) {
       throw new IllegalArgumentException("no checkpoint in " + checkpoints
-          + " (iter-NNNNNN.ckpt); the run stopped before its first one");
+          + " (iter-NNNNNN.ckpt): the run stopped before its first one");
     }
-    return p;
-  }
-
-  Progress readProgress(Path checkpoint) throws IOException {
-    Path json = progressFile(checkpoint);
-    if (!Files.isRegularFile(json)) {
-      throw new IllegalArgumentException("checkpoint " + checkpoint + " has no " + json.getFileName()
-          + " beside it; cannot tell where the run stood");
+    List<Checkpoint.Damaged> damaged = new ArrayList<>();
+    for (int i = all.size() - 1; i >= 0; i--) {
+      try {
+        return new Newest(Checkpoint.read(all.get(i)), damaged);
+      } catch (Checkpoint.Damaged e) {
+        damaged.add(e);
+      }
     }
-    var node = JSON.readTree(json.toFile());
-    List<Double> returns = new ArrayList<>();
-    node.get("recent_returns").forEach(v -> returns.add(v.asDouble()));
-    List<Integer> lengths = new ArrayList<>();
-    node.get("recent_lengths").forEach(v -> lengths.add(v.asInt()));
-    var decay = node.get("decay");
-    return new Progress(node.get("iteration").asLong(), node.get("agent_steps").asLong(),
-        node.get("frames").asLong(), node.get("episodes").asLong(),
-        node.get("wall_seconds").asDouble(), returns, lengths,
-        node.get("optimizer_steps").asLong(), new RunDecay(decay.get("from_step").asLong(),
-            decay.get("from_value").asDouble(), decay.get("end_step").asLong()));
-  }
-
-  private static Path progressFile(Path checkpoint) {
-    return checkpoint.resolveSibling(
-        checkpoint.getFileName().toString().replaceFirst("\\.ckpt$", ".json"));
+    return new Newest(null, damaged);
   }
 
   private List<Path> list() throws IOException {

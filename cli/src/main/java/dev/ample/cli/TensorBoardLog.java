@@ -30,29 +30,28 @@ import java.util.TreeMap;
  * naming the file and stops the mirror; training and the JSON logs go on.
  */
 final class TensorBoardLog implements AutoCloseable {
+  private final Path file;
+  /** Opened with the first line, so a start that fails before it leaves no file behind. */
   private EventFileWriter events;
+  private boolean stopped;
   private long agentStepsBefore;
   private long optimizerStepsBefore;
   /** Gradstats records of the running iteration, by optimizer step, until its metrics line. */
   private final Map<Long, Map<String, Double>> pendingGradStats = new TreeMap<>();
 
-  private TensorBoardLog(EventFileWriter events, Progress start) {
-    this.events = events;
+  private TensorBoardLog(Path file, Progress start) {
+    this.file = file;
     this.agentStepsBefore = start.agentSteps();
     this.optimizerStepsBefore = start.optimizerSteps();
   }
 
-  /** A new event file in {@code dir} (a resumed run adds one; TensorBoard reads them all). */
+  /**
+   * A new event file in {@code dir}, created with the first line (a resumed run adds one;
+   * TensorBoard reads them all).
+   */
   static TensorBoardLog open(Path dir, Progress start) {
-    Path file = dir.resolve(String.format("events.out.tfevents.%010d.%s",
-        System.currentTimeMillis() / 1000, hostName()));
-    try {
-      Files.createDirectories(dir);
-      return new TensorBoardLog(new EventFileWriter(file), start);
-    } catch (IOException e) {
-      warn(file, e);
-      return new TensorBoardLog(null, start);
-    }
+    return new TensorBoardLog(dir.resolve(String.format("events.out.tfevents.%010d.%s",
+        System.currentTimeMillis() / 1000, hostName())), start);
   }
 
   /** A {@link GradStatsWriter.Listener}: the record waits for its iteration's metrics line. */
@@ -75,6 +74,15 @@ final class TensorBoardLog implements AutoCloseable {
     optimizerStepsBefore = optimizerSteps;
     Map<Long, Map<String, Double>> gradStats = new TreeMap<>(pendingGradStats);
     pendingGradStats.clear();
+    if (events == null && !stopped) {
+      try {
+        Files.createDirectories(file.getParent());
+        events = new EventFileWriter(file);
+      } catch (IOException e) {
+        warn(file, e);
+        stopped = true;
+      }
+    }
     if (events == null) {
       return;
     }
@@ -145,6 +153,7 @@ final class TensorBoardLog implements AutoCloseable {
       // already warned about this file
     }
     events = null;
+    stopped = true;
   }
 
   private static void warn(Path file, IOException e) {

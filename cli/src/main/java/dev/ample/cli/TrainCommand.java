@@ -9,10 +9,10 @@ import ai.djl.ndarray.NDManager;
 import com.typesafe.config.Config;
 import dev.ample.agents.Agent;
 import dev.ample.agents.PolicyValueNetwork;
-import dev.ample.cli.config.EnvSettings;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ample.cli.config.ExperimentConfigs;
-import dev.ample.cli.config.NetworkSettings;
-import dev.ample.cli.config.OptimizerSettings;
+import dev.ample.cli.config.ExperimentSettings;
 import dev.ample.cli.config.TrainSettings;
 import dev.ample.envs.EnvConfig;
 import dev.ample.learner.PpoLearner;
@@ -26,8 +26,10 @@ import dev.ample.rollout.LocalRollout;
 import dev.ample.rollout.RolloutBatch;
 import dev.ample.rollout.TestEpisodes;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -37,17 +39,22 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ample train}: PPO on the configured env with the configured optimizer, writing a run
- * directory (DESIGN.md §2): {@code config.conf}, {@code metrics.jsonl}, {@code gradstats.jsonl},
- * {@code checkpoints/}.
+ * directory (DESIGN.md §2, {@link RunDirectory}): {@code config.conf}, {@code metrics.jsonl},
+ * {@code gradstats.jsonl}, {@code invocations.jsonl}, {@code checkpoints/}, {@code run.lock}.
  *
- * <p>Ctrl-C (or SIGTERM) asks the loop to stop after the current iteration; the run then writes a
- * checkpoint, flushes its logs and closes its envs before the JVM exits. An error (a NaN loss, a
- * dead env worker) stops the run with one line naming the cause and the last good checkpoint.
+ * <p>A start takes the run directory's lock, then builds the network, loads the checkpoint (on
+ * {@code --resume}) and starts the envs; only then does it write to the directory, so a start that
+ * fails or is interrupted leaves it as it was. Ctrl-C (or SIGTERM) once training runs asks the loop
+ * to stop after the current iteration; the run then writes a checkpoint, flushes its logs and
+ * closes its envs before the JVM exits. An error (a NaN loss, a dead env worker, a full disk) stops
+ * the run with one line naming the cause and the last good checkpoint.
  */
 @Command(
     name = "train",
@@ -56,9 +63,12 @@ import picocli.CommandLine.Parameters;
       "Train a PPO agent. Without CONFIG it trains the embedded default (the built-in Catch, no"
           + " ROM or Python needed).",
       "Writes <train.runs-dir>/<name>/: config.conf, metrics.jsonl (one line per iteration),"
-          + " gradstats.jsonl, checkpoints/, tb/ (TensorBoard events), plots/ (at the end)."
+          + " gradstats.jsonl, invocations.jsonl, checkpoints/, tb/ (TensorBoard events), plots/"
+          + " (at the end)."
     })
 public final class TrainCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG", description = "HOCON file")
   Path configFile;
@@ -75,52 +85,90 @@ public final class TrainCommand implements Callable<Integer> {
       description = "continue the run in --run-dir from its newest checkpoint")
   boolean resume;
 
+  @Option(names = "--skip-damaged",
+      description = "with --resume: if the newest checkpoints are damaged, move them aside and"
+          + " continue from the newest intact one")
+  boolean skipDamaged;
+
   @Override
   public Integer call() throws Exception {
     if (resume && runDir == null) {
       throw new IllegalArgumentException("--resume needs --run-dir DIR (the run to continue)");
     }
+    if (skipDamaged && !resume) {
+      throw new IllegalArgumentException("--skip-damaged goes with --resume");
+    }
     Config config = ExperimentConfigs.load(
-        resume && configFile == null ? runDir.resolve("config.conf") : configFile, overrides);
-    EnvConfig env = EnvSettings.from(config);
-    OptimizerSettings optimizerSettings = OptimizerSettings.from(config);
-    TrainSettings train = TrainSettings.from(config);
-    NetworkSettings networkSettings = NetworkSettings.from(config);
-    long iterations = train.iterations(env.numEnvs()); // checks the budget and minibatch split
-    long stepsPerIteration = train.optimizerStepsPerIteration(env.numEnvs());
-    Path dir = prepareRunDir(train, config);
-    RunFiles files = new RunFiles(dir, train.keepCheckpoints());
-    if (!resume) {
-      Files.writeString(dir.resolve("config.conf"), ExperimentConfigs.render(config));
-    }
-    Path checkpoint = resume ? files.newestCheckpoint() : null;
-    Progress progress = resume ? files.readProgress(checkpoint)
-        : Progress.start(RunDecay.over(iterations * stepsPerIteration));
-    // A resumed run with another budget keeps the LR and clip it had reached and takes them to 0
-    // at the new end; with the same budget this is the line it was on.
-    progress = progress.withDecay(progress.decay().rescheduled(progress.optimizerSteps(),
-        progress.optimizerSteps()
-            + Math.max(0, iterations - progress.iteration()) * stepsPerIteration));
-    if (resume && progress.iteration() < iterations
-        && progress.decay().at(progress.optimizerSteps()) == 0) {
-      System.out.println("note: this run had reached the end of its decay, so a `linear` LR"
-          + " schedule and an annealed clip stay at 0 in the added iterations");
-    }
-
-    Device device = train.djlDevice();
-    Engine.getInstance().setRandomSeed((int) train.seed());
+        resume && configFile == null ? runDir.resolve(RunDirectory.CONFIG) : configFile,
+        overrides);
+    ExperimentSettings experiment = ExperimentSettings.from(config);
 
     StopSignal stop = new StopSignal();
     Thread hook = new Thread(stop::requestAndAwait, "ample-train-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    try (TensorBoardLog tensorBoard = TensorBoardLog.open(dir.resolve("tb"), progress);
+    try (RunDirectory run = stop.open(() -> openRunDir(experiment.train()), resume)) {
+      Progress end;
+      try {
+        end = train(run, config, experiment, stop);
+      } catch (RuntimeException | IOException | Error e) {
+        stop.abandonStart(); // a start that failed leaves the directory as it was
+        throw e;
+      }
+      System.out.printf("%s after %d iterations, %,d agent steps; return (last 100 episodes)"
+              + " %s; checkpoint %s%n",
+          stop.requested() ? "stopped" : "done", end.iteration(), end.agentSteps(),
+          MetricsLog.format(end.returnMean()), run.files().newestCheckpointOrNull());
+      if (!stop.requested()) { // a Ctrl-C exit stays quick; ./ample plot draws them later
+        PlotCommand.plotFinishedRun(run.dir());
+      }
+      System.out.printf("run directory %s; evaluate it with: ./ample eval %s%n", run.dir(),
+          run.dir());
+    } catch (NothingToDo e) {
+      System.out.println(e.getMessage());
+    } finally {
+      stop.finished();
+      if (!stop.requested()) {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      }
+    }
+    return 0;
+  }
+
+  /** A resumed run whose budget is already spent: said, not an error. */
+  private static final class NothingToDo extends RuntimeException {
+    NothingToDo(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Starts the run (network, checkpoint, envs; then the run directory's files) and trains it to
+   * the end of its budget or a stop request.
+   *
+   * @return where the run stands at the end
+   */
+  private Progress train(RunDirectory run, Config config, ExperimentSettings experiment,
+      StopSignal stop) throws IOException {
+    TrainSettings train = experiment.train();
+    EnvConfig env = experiment.env();
+    RunFiles.Newest newest = resume ? run.files().newestIntact() : null;
+    Checkpoint checkpoint = resume ? intactToResume(newest, run.dir()) : null;
+    Progress progress = resume ? resumedProgress(checkpoint, experiment)
+        : Progress.start(RunDecay.over(
+            experiment.iterationsLeft(0) * experiment.optimizerStepsPerIteration()));
+    long iterations = progress.iteration() + experiment.iterationsLeft(progress.agentSteps());
+
+    Device device = train.djlDevice();
+    Engine.getInstance().setRandomSeed((int) train.seed());
+    try (TensorBoardLog tensorBoard = TensorBoardLog.open(run.dir().resolve("tb"), progress);
         NDManager base = NDManager.newBaseManager(device);
         GradStatsWriter gradStats = train.gradstatsEvery() > 0
-            ? new GradStatsWriter(dir.resolve("gradstats.jsonl"), train.gradstatsEvery(),
+            ? new GradStatsWriter(run.file(RunDirectory.GRADSTATS), train.gradstatsEvery(),
                 tensorBoard::gradStats)
             : null) {
-      PolicyValueNetwork network = EnvNetworks.create(env, networkSettings, train.seed(), base);
-      ConfiguredOptimizer optimizer = optimizerSettings.create(progress.decay());
+      EnvNetworks.Built built = EnvNetworks.create(env, experiment.network(), train.seed(), base);
+      PolicyValueNetwork network = built.network();
+      ConfiguredOptimizer optimizer = experiment.optimizer().create(progress.decay());
       PpoLearner.Builder builder = PpoLearner.builder()
           .setNetwork(network)
           .setOptimizer(optimizer)
@@ -131,93 +179,180 @@ public final class TrainCommand implements Callable<Integer> {
         builder.optGradStats(gradStats);
       }
       PpoLearner learner = builder.build();
-      if (resume) {
-        learner.loadState(checkpoint);
-        System.out.printf("resuming %s from %s (iteration %d, %,d agent steps)%n", dir,
-            checkpoint.getFileName(), progress.iteration(), progress.agentSteps());
+      if (checkpoint != null) {
+        checkpoint.restore(learner, built.identity());
       }
       System.out.printf("network: %s, %,d parameters, %s init%n", network.description(),
-          network.parameterCount(), networkSettings.init().configName());
-      System.out.printf("ample train: %s, %d envs x %d steps per iteration, %s, %,d agent steps"
-              + " (%d iterations), run dir %s%n",
-          env.id(), env.numEnvs(), train.rolloutSteps(), optimizer.name(), train.agentSteps(),
-          iterations, dir);
+          network.parameterCount(), experiment.network().init().configName());
       try (Agent agent = Agent.of(network, device);
           // A resumed run seeds its fresh envs past the steps already taken, so it does not
           // replay the episodes it started with.
           LocalRollout rollout = LocalRollout.start(env, train.runners(), agent,
-              train.seed() + progress.agentSteps());
-          MetricsLog metrics = new MetricsLog(dir.resolve("metrics.jsonl"), resume, tensorBoard)) {
-        TestEpisodes tests = TestEpisodes.of(env, agent, train.eval().greedy());
-        progress = loop(train, iterations, rollout, learner, tests, metrics, files, progress,
-            stop, optimizer.name());
-      }
-      System.out.printf("%s after %d iterations, %,d agent steps; return (last 100 episodes)"
-              + " %s; checkpoint %s%n",
-          stop.requested() ? "stopped" : "done", progress.iteration(), progress.agentSteps(),
-          MetricsLog.format(progress.returnMean()), files.newestCheckpoint());
-      if (!stop.requested()) { // a Ctrl-C exit stays quick; ./ample plot draws them later
-        PlotCommand.plotFinishedRun(dir);
-      }
-      System.out.printf("run directory %s; evaluate it with: ./ample eval %s%n", dir, dir);
-    } finally {
-      stop.finished();
-      if (!stop.requested()) {
-        Runtime.getRuntime().removeShutdownHook(hook);
+              train.seed() + progress.agentSteps())) {
+        begin(run, config, checkpoint, newest, stop);
+        System.out.printf("ample train: %s, %d envs x %d steps per iteration, %s, %,d agent steps"
+                + " (%d iterations), run dir %s%n",
+            env.id(), env.numEnvs(), train.rolloutSteps(), optimizer.name(), train.agentSteps(),
+            iterations, run.dir());
+        try (MetricsLog metrics = new MetricsLog(run.file(RunDirectory.METRICS), tensorBoard)) {
+          TestEpisodes tests = TestEpisodes.of(env, agent, train.eval().greedy());
+          return loop(train, iterations, rollout, learner, built.identity(), tests, metrics,
+              run.files(), progress, stop, optimizer.name());
+        }
       }
     }
-    return 0;
+  }
+
+  /**
+   * Where a resumed run continues: the checkpoint's progress on a decay line rescheduled to the
+   * budget. A resumed run with another budget keeps the LR and clip it had reached and takes them
+   * to 0 at the new end; with the same budget this is the line it was on.
+   */
+  private static Progress resumedProgress(Checkpoint checkpoint, ExperimentSettings experiment) {
+    Progress p = checkpoint.progress();
+    long left = experiment.iterationsLeft(p.agentSteps());
+    if (left == 0) {
+      throw new NothingToDo(String.format("nothing to do: %s has %,d agent steps, and"
+              + " train.agent-steps = %,d leaves no whole iteration of %,d more; raise"
+              + " train.agent-steps to continue", checkpoint.file(), p.agentSteps(),
+          experiment.train().agentSteps(), experiment.agentStepsPerIteration()));
+    }
+    p = p.withDecay(p.decay().rescheduled(p.optimizerSteps(),
+        p.optimizerSteps() + left * experiment.optimizerStepsPerIteration()));
+    if (p.decay().at(p.optimizerSteps()) == 0) {
+      System.out.println("note: this run had reached the end of its decay, so a `linear` LR"
+          + " schedule and an annealed clip stay at 0 in the added iterations");
+    }
+    return p;
+  }
+
+  /** The run has really started: its files are written (unless Ctrl-C came first). */
+  private void begin(RunDirectory run, Config config, Checkpoint checkpoint,
+      RunFiles.Newest newest, StopSignal stop) throws IOException {
+    String resolved = ExperimentConfigs.render(config);
+    ObjectNode invocation = invocation(checkpoint);
+    if (checkpoint == null) {
+      stop.started(() -> run.beginNew(resolved, invocation));
+      if (run.failedStartLeft()) {
+        System.out.println("note: " + run.dir() + " held an earlier start that wrote no"
+            + " checkpoint; its files were replaced");
+      }
+      return;
+    }
+    List<Path> damaged = newest.damaged().stream().map(Checkpoint.Damaged::file).toList();
+    List<String> notes = new ArrayList<>();
+    stop.started(() -> notes.addAll(run.beginResumed(checkpoint, damaged, resolved, invocation)));
+    System.out.printf("resuming %s from %s (iteration %d, %,d agent steps)%n", run.dir(),
+        checkpoint.file().getFileName(), checkpoint.progress().iteration(),
+        checkpoint.progress().agentSteps());
+    notes.forEach(n -> System.out.println("note: " + n));
+  }
+
+  /** The checkpoint to resume: the newest, or with --skip-damaged the newest intact one. */
+  private Checkpoint intactToResume(RunFiles.Newest newest, Path dir) {
+    if (newest.newestIsIntact() || (skipDamaged && newest.intact() != null)) {
+      return newest.intact();
+    }
+    String damaged = newest.damaged().get(0).getMessage();
+    if (newest.intact() == null) {
+      throw new IllegalArgumentException(damaged + "; no intact checkpoint is left in "
+          + dir.resolve("checkpoints") + ": start a new run");
+    }
+    throw new IllegalArgumentException(damaged + "; the newest intact checkpoint is "
+        + newest.intact().file().getFileName() + " (iteration "
+        + newest.intact().progress().iteration() + "): continue from it with ./ample train"
+        + " --run-dir " + dir + " --resume --skip-damaged");
+  }
+
+  private RunDirectory openRunDir(TrainSettings train) throws IOException {
+    if (resume) {
+      return RunDirectory.forResume(runDir, train.keepCheckpoints());
+    }
+    Path dir = runDir;
+    if (dir == null) {
+      String stem = configFile == null ? "default"
+          : configFile.getFileName().toString().replaceFirst("\\.conf$", "");
+      String time = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+      dir = train.runsDir().resolve(stem + "-" + time);
+    }
+    return RunDirectory.forNewRun(dir, train.keepCheckpoints());
+  }
+
+  /** This invocation, for {@code invocations.jsonl}: its command line and where it started. */
+  private ObjectNode invocation(Checkpoint from) {
+    ObjectNode line = JsonNodeFactory.instance.objectNode();
+    line.put("time", Instant.now().toString());
+    spec.commandLine().getParseResult().originalArgs().forEach(line.putArray("args")::add);
+    line.put("config", configFile == null ? null : configFile.toString());
+    overrides.forEach(line.putArray("overrides")::add);
+    line.put("resume", from != null);
+    line.put("from_checkpoint", from == null ? null : from.file().getFileName().toString());
+    line.put("iteration", from == null ? 0 : from.progress().iteration());
+    line.put("agent_steps", from == null ? 0 : from.progress().agentSteps());
+    line.put("pid", ProcessHandle.current().pid());
+    try {
+      line.put("host", InetAddress.getLocalHost().getHostName());
+    } catch (IOException e) {
+      line.putNull("host");
+    }
+    return line;
   }
 
   private Progress loop(TrainSettings train, long iterations, LocalRollout rollout,
-      PpoLearner learner, TestEpisodes tests, MetricsLog metrics, RunFiles files, Progress progress,
-      StopSignal stop, String optimizerName) throws IOException {
+      PpoLearner learner, NetworkIdentity identity, TestEpisodes tests, MetricsLog metrics,
+      RunFiles files, Progress progress, StopSignal stop, String optimizerName) {
     long lastCheckpoint = progress.iteration();
-    if (progress.iteration() == 0 && train.eval().due(0)) {
-      // The initial policy, before any update, as the authors test it: a line of its own.
-      MetricsLog.Evaluation test = test(tests, train, progress, files);
-      progress = progress.plusSeconds(test.seconds());
-      metrics.writeEvaluation(progress, test);
-      metrics.printEvaluation(progress, iterations, test);
-    }
-    while (progress.iteration() < iterations && !stop.requested()) {
-      long t0 = System.nanoTime();
-      RolloutBatch batch;
-      try {
-        batch = rollout.collect(train.rolloutSteps());
-      } catch (RuntimeException e) {
-        if (stop.requested()) {
-          break; // Ctrl-C took the env workers down mid-collect: nothing of it was used
+    try {
+      if (progress.iteration() == 0 && train.eval().due(0)) {
+        // The initial policy, before any update, as the authors test it: a line of its own.
+        MetricsLog.Evaluation test = test(tests, train, progress, files);
+        progress = progress.plusSeconds(test.seconds());
+        metrics.writeEvaluation(progress, test);
+        metrics.printEvaluation(progress, iterations, test);
+      }
+      while (progress.iteration() < iterations && !stop.requested()) {
+        long t0 = System.nanoTime();
+        RolloutBatch batch;
+        try {
+          batch = rollout.collect(train.rolloutSteps());
+        } catch (RuntimeException e) {
+          if (stop.requested()) {
+            break; // Ctrl-C took the env workers down mid-collect: nothing of it was used
+          }
+          throw stopped("in", progress, files, "collecting experience failed: " + e.getMessage(),
+              e);
         }
-        throw stopped(progress, files, "collecting experience failed: " + e.getMessage(), e);
+        long t1 = System.nanoTime();
+        // The clip anneals on the clock the `linear` LR schedule reads: optimizer steps done.
+        double fraction = progress.decay().progress(learner.optimizerSteps());
+        PpoMetrics m;
+        try {
+          m = learner.update(toRollout(batch), fraction);
+        } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+          throw stopped("in", progress, files, e.getMessage(), e);
+        }
+        long t2 = System.nanoTime();
+        Progress updated = progress.after(batch, (t2 - t0) / 1e9, learner.optimizerSteps());
+        MetricsLog.Evaluation test = null;
+        if (train.eval().due(updated.iteration())) {
+          test = test(tests, train, updated, files);
+          updated = updated.plusSeconds(test.seconds());
+        }
+        progress = updated;
+        metrics.write(progress, m, optimizerName, batch.frames() / ((t2 - t0) / 1e9),
+            (t1 - t0) / 1e9, (t2 - t1) / 1e9, test);
+        metrics.printLine(progress, iterations, m, test);
+        if (progress.iteration() - lastCheckpoint >= train.checkpointEvery()) {
+          files.writeCheckpoint(learner, identity, progress);
+          lastCheckpoint = progress.iteration();
+        }
       }
-      long t1 = System.nanoTime();
-      // The clip anneals on the clock the `linear` LR schedule reads: optimizer steps done.
-      double fraction = progress.decay().progress(learner.optimizerSteps());
-      PpoMetrics m;
-      try {
-        m = learner.update(toRollout(batch), fraction);
-      } catch (IllegalArgumentException | IllegalStateException e) {
-        throw stopped(progress, files, e.getMessage(), e);
+      if (progress.iteration() != lastCheckpoint || files.newestCheckpointOrNull() == null) {
+        files.writeCheckpoint(learner, identity, progress);
       }
-      long t2 = System.nanoTime();
-      Progress updated = progress.after(batch, (t2 - t0) / 1e9, learner.optimizerSteps());
-      MetricsLog.Evaluation test = null;
-      if (train.eval().due(updated.iteration())) {
-        test = test(tests, train, updated, files);
-        updated = updated.plusSeconds(test.seconds());
-      }
-      progress = updated;
-      metrics.write(progress, m, optimizerName, batch.frames() / ((t2 - t0) / 1e9),
-          (t1 - t0) / 1e9, (t2 - t1) / 1e9, test);
-      metrics.printLine(progress, iterations, m, test);
-      if (progress.iteration() - lastCheckpoint >= train.checkpointEvery()) {
-        files.writeCheckpoint(learner, progress);
-        lastCheckpoint = progress.iteration();
-      }
-    }
-    if (progress.iteration() != lastCheckpoint || files.newestCheckpointOrNull() == null) {
-      files.writeCheckpoint(learner, progress);
+    } catch (IOException e) {
+      // A log or checkpoint write failed (a full disk): nothing half-written was left behind.
+      throw stopped("after", progress, files, e.getMessage(), e);
     }
     return progress;
   }
@@ -235,19 +370,23 @@ public final class TrainCommand implements Callable<Integer> {
           tests.play(train.eval().episodes(), TestEpisodes.random(train.seed(), p.iteration()));
       return new MetricsLog.Evaluation(result, (System.nanoTime() - t0) / 1e9);
     } catch (RuntimeException e) {
-      throw stopped(p, files, "test episodes after iteration " + p.iteration() + " failed: "
-          + e.getMessage(), e);
+      throw stopped("after", p, files, "test episodes failed: " + e.getMessage(), e);
     }
   }
 
-  private static IllegalStateException stopped(Progress p, RunFiles files, String cause,
-      Exception e) {
+  /**
+   * @param when "in" (iteration {@code p.iteration() + 1} failed) or "after" (iteration {@code
+   *     p.iteration()} was done, writing or testing it failed)
+   */
+  private static IllegalStateException stopped(String when, Progress p, RunFiles files,
+      String cause, Exception e) {
     Path last = files.newestCheckpointOrNull();
     // A failure mid-iteration may follow minibatch steps already applied, so the way back is the
     // last checkpoint, not the parameters in memory.
-    return new IllegalStateException("training stopped in iteration " + (p.iteration() + 1) + ": "
-        + cause + ". "
-        + (last == null ? "No checkpoint was written yet."
+    return new IllegalStateException("training stopped " + when + " iteration "
+        + (when.equals("in") ? p.iteration() + 1 : p.iteration()) + ": " + cause + ". "
+        + (last == null ? "No checkpoint was written yet: run the same command again to start"
+            + " over (the run directory is accepted)."
             : "Last good checkpoint: " + last + " (continue with ./ample train --run-dir "
                 + files.dir() + " --resume)"), e);
   }
@@ -258,43 +397,77 @@ public final class TrainCommand implements Callable<Integer> {
         b.truncated(), b.finalValues(), b.bootstrapValues());
   }
 
-  private Path prepareRunDir(TrainSettings train, Config config) throws IOException {
-    Path dir = runDir;
-    if (dir == null) {
-      String stem = configFile == null ? "default"
-          : configFile.getFileName().toString().replaceFirst("\\.conf$", "");
-      String time = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-      dir = train.runsDir().resolve(stem + "-" + time);
-    }
-    if (resume) {
-      if (!Files.isDirectory(dir.resolve("checkpoints"))) {
-        throw new IllegalArgumentException("--resume: " + dir + " has no checkpoints/ folder;"
-            + " give the run directory of an earlier ./ample train");
-      }
-      return dir;
-    }
-    if (Files.isDirectory(dir) && Files.list(dir).findAny().isPresent()) {
-      throw new IllegalArgumentException("run directory " + dir + " is not empty; give another"
-          + " --run-dir, or add --resume to continue that run");
-    }
-    Files.createDirectories(dir.resolve("checkpoints"));
-    return dir;
+  /** A step of the start that writes to the run directory. */
+  @FunctionalInterface
+  private interface Begin {
+    void run() throws IOException;
+  }
+
+  /** Takes the run directory (creating it, locking it). */
+  @FunctionalInterface
+  private interface Opener {
+    RunDirectory open() throws IOException;
   }
 
   /**
-   * Ctrl-C and SIGTERM run the shutdown hook: it asks the loop to stop after the current
-   * iteration and waits (bounded) until the run has written its checkpoint and closed its envs.
+   * Ctrl-C and SIGTERM run the shutdown hook. While the run is starting (nothing written yet) it
+   * abandons the start ({@link RunDirectory#abandon}) and says so; once training runs it asks the
+   * loop to stop after the current iteration and waits (bounded) until the run has written its
+   * checkpoint and closed its envs.
    */
   private static final class StopSignal {
     private final AtomicBoolean requested = new AtomicBoolean();
     private final CountDownLatch finished = new CountDownLatch(1);
+    private RunDirectory starting;
+    private boolean resuming;
+    private boolean started;
 
     boolean requested() {
       return requested.get();
     }
 
+    /** Takes the run directory, unless Ctrl-C came first; a Ctrl-C from now on abandons it. */
+    synchronized RunDirectory open(Opener opener, boolean resume) throws IOException {
+      if (requested.get()) {
+        throw new IllegalStateException("interrupted while starting");
+      }
+      starting = opener.open();
+      resuming = resume;
+      return starting;
+    }
+
+    /** Runs the first write to the run directory, unless Ctrl-C came first. */
+    synchronized void started(Begin begin) throws IOException {
+      if (requested.get()) {
+        throw new IllegalStateException("interrupted while starting");
+      }
+      begin.run();
+      started = true;
+    }
+
+    /** A start that did not get to training: the directory goes back to how it was. */
+    synchronized void abandonStart() {
+      if (!started && starting != null) {
+        starting.abandon();
+        starting = null;
+      }
+    }
+
     void requestAndAwait() {
-      requested.set(true);
+      synchronized (this) {
+        requested.set(true);
+        if (!started) {
+          String dir = starting == null ? "" : "; " + (resuming
+              ? starting.dir() + " is as it was (resume it with ./ample train --run-dir "
+                  + starting.dir() + " --resume)"
+              : starting.createdByThisStart() ? "nothing was written (" + starting.dir()
+                  + " removed)" : starting.dir() + " is as it was");
+          abandonStart();
+          System.err.println("ample train: interrupted while starting, before the first"
+              + " iteration" + dir);
+          return;
+        }
+      }
       System.err.println("ample train: stopping after the current iteration (checkpoint, logs)...");
       try {
         if (!finished.await(120, TimeUnit.SECONDS)) {

@@ -268,13 +268,13 @@ class EvalCommandTest {
     Files.write(truncated, Arrays.copyOf(good, good.length / 2));
     Outcome corrupt = run("eval", run.toString());
     assertEquals(2, corrupt.code());
-    assertOneLine(corrupt.err(), "cannot load checkpoint " + truncated);
-    assertTrue(corrupt.err().contains("ends early"), corrupt.err());
+    assertOneLine(corrupt.err(), "checkpoint " + truncated + " is damaged");
+    assertTrue(corrupt.err().contains("cut short"), corrupt.err());
 
     Files.write(truncated, new byte[] {0, 5, 'h', 'e', 'l', 'l', 'o', 0, 0, 0, 1});
     Outcome garbage = run("eval", truncated.toString());
     assertEquals(2, garbage.code());
-    assertOneLine(garbage.err(), "not an ample PPO learner state");
+    assertOneLine(garbage.err(), "less than a checkpoint's header");
 
     Outcome badOption = run("eval", trained.toString(), "--episodes", "0");
     assertEquals(2, badOption.code());

@@ -40,6 +40,31 @@ public final class Envs {
    */
   public static VectorEnv create(EnvConfig config) {
     String id = config.id();
+    return switch (route(config)) {
+      case CARTPOLE -> new BuiltinVectorEnv(config.numEnvs(), CartPole::new);
+      case CATCH -> new BuiltinVectorEnv(config.numEnvs(), Catch::new);
+      case GYMNASIUM -> GymnasiumVectorEnv.create(GymnasiumSettings.defaults(), id,
+          config.numEnvs());
+      case NATIVE_ALE -> createNativeAle(AleGames.romName(id), config);
+      case GYMNASIUM_ALE -> createGymnasium(id, AleGames.romName(id), config);
+    };
+  }
+
+  /**
+   * Checks, without starting anything, that {@link #create} knows the id and that the backend can
+   * run it, with create's messages. A missing ROM or Python package shows only when the env starts.
+   *
+   * @throws IllegalArgumentException one line naming the cause and the fix
+   */
+  public static void check(EnvConfig config) {
+    route(config);
+  }
+
+  /** Where {@link #create} sends a config. */
+  private enum Route { CARTPOLE, CATCH, GYMNASIUM, NATIVE_ALE, GYMNASIUM_ALE }
+
+  private static Route route(EnvConfig config) {
+    String id = config.id();
     Backend backend = config.backend();
     String builtin = id.toLowerCase(java.util.Locale.ROOT);
     if (BUILTIN_IDS.contains(builtin)) {
@@ -47,15 +72,12 @@ public final class Envs {
         throw new IllegalArgumentException(
             "env '" + id + "' is built in; set env.backend=builtin (or auto), not " + lower(backend));
       }
-      return builtin.equals("cartpole")
-          ? new BuiltinVectorEnv(config.numEnvs(), CartPole::new)
-          : new BuiltinVectorEnv(config.numEnvs(), Catch::new);
+      return builtin.equals("cartpole") ? Route.CARTPOLE : Route.CATCH;
     }
-    String game = AleGames.romName(id);
-    if (!AleGames.isSupported(game)) {
+    if (!AleGames.isSupported(AleGames.romName(id))) {
       // Not an Atari game: any other Gymnasium id runs in a Python worker, as is.
       if (backend == Backend.GYMNASIUM || (backend == Backend.AUTO && GYMNASIUM_ID.matcher(id).matches())) {
-        return GymnasiumVectorEnv.create(GymnasiumSettings.defaults(), id, config.numEnvs());
+        return Route.GYMNASIUM;
       }
       throw new IllegalArgumentException(
           "unknown env id '" + id + "'; known: " + String.join(", ", BUILTIN_IDS)
@@ -64,8 +86,8 @@ public final class Envs {
               + " CartPole-v1 with env.backend=gymnasium");
     }
     return switch (backend) {
-      case AUTO, ALE -> createNativeAle(game, config);
-      case GYMNASIUM -> createGymnasium(id, game, config);
+      case AUTO, ALE -> Route.NATIVE_ALE;
+      case GYMNASIUM -> Route.GYMNASIUM_ALE;
       case BUILTIN -> throw new IllegalArgumentException(
           "env '" + id + "' is an Atari game; set env.backend=ale or gymnasium, not builtin");
     };

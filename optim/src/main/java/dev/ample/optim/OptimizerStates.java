@@ -18,6 +18,7 @@ import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Saving, loading and walking any {@link OptimizerState}, including a {@link Chain.ChainState} of
@@ -25,14 +26,27 @@ import java.util.List;
  * {@code boolean}, {@code List<NDArray>}, {@code OptimizerState} or {@code List<OptimizerState>};
  * the codec walks the record components, so a new state record needs no codec code.
  *
- * <p>Format: a magic string and version, then per state its class name and components in
+ * <p>Format (version 2): a magic string and version, then per state its stable name ({@link
+ * #NAMES}: renaming or moving a Java class does not break saved states) and its components in
  * declaration order; arrays go through DJL's {@link NDList#encode()}, which keeps the raw bytes, so
  * a round trip is bit-exact.
  */
 public final class OptimizerStates {
 
   private static final String MAGIC = "ample-optimizer-state";
-  private static final int VERSION = 1;
+  private static final int VERSION = 2;
+
+  /** Each state record's name in saved states; a new state record needs an entry here. */
+  private static final Map<String, Class<? extends OptimizerState>> NAMES = Map.of(
+      "chain", Chain.ChainState.class,
+      "count", Transforms.CountState.class,
+      "trace", Transforms.TraceState.class,
+      "adagrad", Transforms.AdaGradState.class,
+      "adadelta", Transforms.AdaDeltaState.class,
+      "rms", Transforms.RmsState.class,
+      "moments", Transforms.MomentsState.class,
+      "amsgrad", Transforms.AmsGradState.class,
+      "adamax", Transforms.AdaMaxState.class);
 
   private OptimizerStates() {}
 
@@ -114,7 +128,7 @@ public final class OptimizerStates {
   }
 
   private static void write(DataOutputStream out, OptimizerState state) throws IOException {
-    out.writeUTF(state.getClass().getName());
+    out.writeUTF(nameOf(state.getClass()));
     for (RecordComponent rc : components(state)) {
       Class<?> type = rc.getType();
       Object v = value(rc, state);
@@ -153,15 +167,10 @@ public final class OptimizerStates {
   }
 
   private static OptimizerState read(DataInputStream in, NDManager manager) throws IOException {
-    String className = in.readUTF();
-    Class<?> cls;
-    try {
-      cls = Class.forName(className, false, OptimizerStates.class.getClassLoader());
-    } catch (ClassNotFoundException e) {
-      throw new IllegalArgumentException("unknown optimizer state class " + className, e);
-    }
-    if (!cls.isRecord() || !OptimizerState.class.isAssignableFrom(cls)) {
-      throw new IllegalArgumentException(className + " is not an optimizer state record");
+    String name = in.readUTF();
+    Class<?> cls = NAMES.get(name);
+    if (cls == null) {
+      throw new IllegalArgumentException("unknown optimizer state '" + name + "'");
     }
     RecordComponent[] rcs = cls.getRecordComponents();
     Object[] args = new Object[rcs.length];
@@ -201,7 +210,7 @@ public final class OptimizerStates {
         }
         args[i] = List.copyOf(list);
       } else {
-        throw new IllegalArgumentException("cannot decode component " + rc.getName() + " of " + className);
+        throw new IllegalArgumentException("cannot decode component " + rc.getName() + " of " + name);
       }
     }
     try {
@@ -209,8 +218,17 @@ public final class OptimizerStates {
       ctor.setAccessible(true);
       return (OptimizerState) ctor.newInstance(args);
     } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("cannot construct " + className, e);
+      throw new IllegalStateException("cannot construct " + name, e);
     }
+  }
+
+  private static String nameOf(Class<?> cls) {
+    for (Map.Entry<String, Class<? extends OptimizerState>> e : NAMES.entrySet()) {
+      if (e.getValue() == cls) {
+        return e.getKey();
+      }
+    }
+    throw new IllegalArgumentException(cls.getName() + " has no stable name in OptimizerStates");
   }
 
   private static Type elementType(RecordComponent rc) {

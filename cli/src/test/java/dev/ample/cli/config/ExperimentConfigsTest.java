@@ -157,8 +157,7 @@ class ExperimentConfigsTest {
     assertTrue(files.size() >= 3, "configs/ has the Pong protocol files");
     for (Path f : files) {
       Config c = ExperimentConfigs.load(f, List.of());
-      OptimizerSettings.from(c);
-      NetworkSettings.from(c);
+      ExperimentSettings.from(c);
       TrainSettings train = TrainSettings.from(c);
       dev.ample.envs.EnvConfig env = EnvSettings.from(c);
       int numEnvs = env.numEnvs();

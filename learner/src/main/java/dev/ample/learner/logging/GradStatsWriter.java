@@ -9,14 +9,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ample.optim.GradientStats;
 import dev.ample.optim.Statistic;
 import dev.ample.optim.TensorStats;
-import java.io.BufferedWriter;
+import dev.ample.learner.io.JsonLines;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -31,8 +29,8 @@ import java.util.Set;
  * variance_mean} (mean of s - mu^2), {@code snr_median} and {@code snr_mean} (of mu^2/var over
  * elements with var > 0), {@code sign_agreement} (mean |mean_i sign(g_i)|), {@code
  * example_norm_mean/p50/p90} (of |g_i|), {@code update_norm}. A statistic that was not computed is
- * written as null. A {@link Listener} sees every record as it is written (TensorBoard mirrors
- * them).
+ * written as null. A step's lines are written whole or not at all ({@link JsonLines}). A {@link
+ * Listener} sees every record once it is written (TensorBoard mirrors them).
  */
 public final class GradStatsWriter implements Closeable {
 
@@ -42,33 +40,33 @@ public final class GradStatsWriter implements Closeable {
     void record(long step, String tensor, Map<String, Double> values);
   }
 
-  private final BufferedWriter out;
+  private final Path file;
   private final int every;
   private final Listener listener;
+  private JsonLines out;
   private final ObjectMapper mapper = new ObjectMapper();
 
   /**
-   * @param file the JSON-lines file (appended to)
+   * @param file the JSON-lines file, appended to; opened (created) at the first sampled step, so
+   *     that building a learner with this writer leaves no file behind
    * @param every write on steps that are multiples of this (>= 1)
    */
-  public GradStatsWriter(Path file, int every) throws IOException {
+  public GradStatsWriter(Path file, int every) {
     this(file, every, (step, tensor, values) -> { });
   }
 
   /**
-   * @param file the JSON-lines file (appended to)
+   * @param file the JSON-lines file, appended to; opened at the first sampled step
    * @param every write on steps that are multiples of this (>= 1)
    * @param listener called with every record written
    */
-  public GradStatsWriter(Path file, int every, Listener listener) throws IOException {
+  public GradStatsWriter(Path file, int every, Listener listener) {
     if (every < 1) {
       throw new IllegalArgumentException("gradstats every must be >= 1, got " + every);
     }
+    this.file = file;
     this.every = every;
     this.listener = listener;
-    this.out =
-        Files.newBufferedWriter(
-            file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
   }
 
   /** Whether step {@code step} is sampled. */
@@ -81,22 +79,34 @@ public final class GradStatsWriter implements Closeable {
     return due(step) ? EnumSet.allOf(Statistic.class) : EnumSet.of(Statistic.MEAN);
   }
 
-  /** Writes one line per tensor when the step is sampled. */
+  /**
+   * Writes one line per tensor when the step is sampled.
+   *
+   * @throws UncheckedIOException naming the file and the cause (a full disk); none of the step's
+   *     lines was written then
+   */
   public void write(long step, List<String> names, GradientStats stats, List<NDArray> updates) {
     if (!due(step)) {
       return;
     }
     try {
+      List<String> lines = new ArrayList<>(stats.size());
+      List<ObjectNode> records = new ArrayList<>(stats.size());
       for (int j = 0; j < stats.size(); j++) {
         ObjectNode record = record(step, names.get(j), stats.batchSize(), stats.get(j),
             updates == null ? null : updates.get(j));
-        out.write(mapper.writeValueAsString(record));
-        out.newLine();
-        listener.record(step, names.get(j), numericFields(record));
+        records.add(record);
+        lines.add(mapper.writeValueAsString(record));
       }
-      out.flush();
+      if (out == null) {
+        out = JsonLines.append(file);
+      }
+      out.write(lines);
+      for (int j = 0; j < records.size(); j++) {
+        listener.record(step, names.get(j), numericFields(records.get(j)));
+      }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write gradstats", e);
+      throw new UncheckedIOException(e.getMessage(), e);
     }
   }
 
@@ -207,6 +217,8 @@ public final class GradStatsWriter implements Closeable {
 
   @Override
   public void close() throws IOException {
-    out.close();
+    if (out != null) {
+      out.close();
+    }
   }
 }
