@@ -75,7 +75,7 @@ public final class PlotCommand implements Callable<Integer> {
    * Error) is one warning line, not a failed run.
    */
   static void plotFinishedRun(Path runDir) {
-    Path plots = runDir.resolve("plots");
+    Path plots = runDir.resolve(RunDirectory.PLOTS);
     try {
       int figures = TrainingFigures.write(List.of(RunLog.read(runDir)), plots).size();
       System.out.printf("plots: %d figures in %s%n", figures, plots);

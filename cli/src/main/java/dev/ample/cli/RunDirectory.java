@@ -34,9 +34,12 @@ final class RunDirectory implements AutoCloseable {
   static final String GRADSTATS = "gradstats.jsonl";
   static final String INVOCATIONS = "invocations.jsonl";
   private static final String CHECKPOINTS = "checkpoints";
+  /** TensorBoard's event files ({@link TensorBoardLog}) and the figures drawn at the end. */
+  static final String TENSORBOARD = "tb";
+  static final String PLOTS = "plots";
   /** What a start writes; a directory holding only these, and no checkpoint, is a failed start. */
-  private static final Set<String> RUN_FILES =
-      Set.of(CONFIG, METRICS, GRADSTATS, INVOCATIONS, RunLock.FILE, CHECKPOINTS);
+  private static final Set<String> RUN_FILES = Set.of(CONFIG, METRICS, GRADSTATS, INVOCATIONS,
+      RunLock.FILE, CHECKPOINTS, TENSORBOARD, PLOTS);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path dir;
@@ -158,6 +161,9 @@ final class RunDirectory implements AutoCloseable {
     for (String name : List.of(CONFIG, METRICS, GRADSTATS)) {
       delete(dir.resolve(name));
     }
+    for (String folder : List.of(TENSORBOARD, PLOTS)) {
+      deleteTree(dir.resolve(folder));
+    }
     removeTemporaries();
     Path checkpoints = dir.resolve(CHECKPOINTS);
     try {
@@ -260,6 +266,19 @@ final class RunDirectory implements AutoCloseable {
       return s.map(p -> p.getFileName().toString()).sorted().toList();
     } catch (IOException e) {
       throw new IOException(Disk.describe("list", folder, e), e);
+    }
+  }
+
+  private static void deleteTree(Path folder) throws IOException {
+    if (!Files.isDirectory(folder)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(folder)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        delete(p);
+      }
+    } catch (IOException e) {
+      throw new IOException(Disk.describe("remove", folder, e), e);
     }
   }
 

@@ -160,7 +160,8 @@ public final class TrainCommand implements Callable<Integer> {
 
     Device device = train.djlDevice();
     Engine.getInstance().setRandomSeed((int) train.seed());
-    try (TensorBoardLog tensorBoard = TensorBoardLog.open(run.dir().resolve("tb"), progress);
+    try (TensorBoardLog tensorBoard =
+            TensorBoardLog.open(run.dir().resolve(RunDirectory.TENSORBOARD), progress);
         NDManager base = NDManager.newBaseManager(device);
         GradStatsWriter gradStats = train.gradstatsEvery() > 0
             ? new GradStatsWriter(run.file(RunDirectory.GRADSTATS), train.gradstatsEvery(),
