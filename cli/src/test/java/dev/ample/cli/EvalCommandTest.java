@@ -12,8 +12,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +28,6 @@ import javax.imageio.stream.ImageInputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Test episodes in {@code ./ample train} and {@code ./ample eval} on the built-in Catch: the
@@ -49,17 +46,8 @@ class EvalCommandTest {
   /** A Catch run trained for 40 iterations (40,960 agent steps), tested every 20 on 5 episodes. */
   private static Path trained;
 
-  /** What a command printed and returned. */
-  private record Outcome(int code, String out, String err) {}
-
   private static Outcome run(String... args) {
-    CommandLine cli = AmpleCommand.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
-    return new Outcome(code, out.toString(), err.toString());
+    return Outcome.run(args);
   }
 
   private static List<JsonNode> metrics(Path dir) throws IOException {

@@ -12,8 +12,6 @@ import dev.ample.cli.EventFileReader.Event;
 import dev.ample.cli.EventFileReader.Scalar;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,7 +21,6 @@ import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code ample plot} on two short Catch runs (Adam, Eve) made here, and the figures and TensorBoard
@@ -44,22 +41,14 @@ class PlotCommandTest {
       "gradstats_sign_agreement.png", new int[] {1800, 1000},
       "gradstats_example_norm.png", new int[] {1800, 1000});
 
-  private record Result(int code, String out, String err) {}
-
-  private static Result run(String... args) {
-    CommandLine cli = AmpleCommand.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
-    return new Result(code, out.toString(), err.toString());
+  private static Outcome run(String... args) {
+    return Outcome.run(args);
   }
 
   private Path train(String name, String optimizer) {
     Path dir = tmp.resolve(name);
     // 8 envs x 32 steps = 256 per iteration, 8 iterations of 3 optimizer steps; gradstats every 4.
-    Result r = run("train", "--run-dir", dir.toString(), "--set", "optimizer.name=" + optimizer,
+    Outcome r = run("train", "--run-dir", dir.toString(), "--set", "optimizer.name=" + optimizer,
         "--set", "train.agent-steps=2048", "--set", "ppo.rollout-steps=32",
         "--set", "train.gradstats-every=4");
     assertEquals(0, r.code(), r.err());
@@ -107,7 +96,7 @@ class PlotCommandTest {
 
     // ./ample plot of both runs, overlaid: every figure, and the files are listed.
     Path out = tmp.resolve("compare");
-    Result r = run("plot", adam.toString(), eve.toString(), "--out", out.toString());
+    Outcome r = run("plot", adam.toString(), eve.toString(), "--out", out.toString());
     assertEquals(0, r.code(), r.err());
     assertEquals(FIGURES.keySet(), r.out().lines().map(l -> Path.of(l).getFileName().toString())
         .collect(Collectors.toSet()), r.out());
@@ -117,7 +106,7 @@ class PlotCommandTest {
   @Test
   void aRunDirectoryWithNothingToPlotIsOneLineAndExitTwo() throws IOException {
     Path bare = Files.createDirectories(tmp.resolve("bare"));
-    Result r = run("plot", bare.toString());
+    Outcome r = run("plot", bare.toString());
     assertEquals(2, r.code());
     assertEquals("ample: " + bare + " has no metrics.jsonl; give a run directory written by"
         + " ./ample train", r.err().strip());
