@@ -10,7 +10,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.Initializer;
-import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -45,17 +44,11 @@ public enum Initialization {
 
   /** The config name: {@code djl-default}, {@code lecun-normal} or {@code orthogonal}. */
   public String configName() {
-    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    return ConfigNames.of(this);
   }
 
   public static Initialization parse(String name) {
-    for (Initialization i : values()) {
-      if (i.configName().equals(name)) {
-        return i;
-      }
-    }
-    throw new IllegalArgumentException("network init '" + name + "' is not one of: djl-default,"
-        + " lecun-normal, orthogonal");
+    return ConfigNames.parse(Initialization.class, name, "network init");
   }
 
   /**

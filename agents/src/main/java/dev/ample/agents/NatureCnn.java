@@ -62,18 +62,12 @@ public final class NatureCnn {
 
     /** The config name: {@code valid} or {@code same}. */
     public String configName() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return ConfigNames.of(this);
     }
 
     /** Parses {@code valid} or {@code same}. */
     public static Padding parse(String name) {
-      for (Padding p : values()) {
-        if (p.configName().equals(name)) {
-          return p;
-        }
-      }
-      throw new IllegalArgumentException("network padding '" + name + "' is not one of: valid,"
-          + " same");
+      return ConfigNames.parse(Padding.class, name, "network padding");
     }
   }
 

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import dev.ample.agents.CategoricalPolicy;
+import dev.ample.agents.ConfigNames;
 
 /**
  * The PPO-clip loss (Schulman et al. 2017) with named terms, per example:
@@ -48,17 +49,11 @@ public final class PpoLoss implements PerExampleLoss {
 
     /** The config name: {@code squared} or {@code half-squared}. */
     public String configName() {
-      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+      return ConfigNames.of(this);
     }
 
     public static ValueLoss parse(String name) {
-      for (ValueLoss v : values()) {
-        if (v.configName().equals(name)) {
-          return v;
-        }
-      }
-      throw new IllegalArgumentException("ppo.value-loss '" + name + "' is not one of: squared,"
-          + " half-squared");
+      return ConfigNames.parse(ValueLoss.class, name, "ppo.value-loss");
     }
   }
 
