@@ -46,7 +46,8 @@ import py4j.ClientServer;
  * <p>Start-up: the JVM runs {@code python -u ample_gym_worker.py} (extracted from the classpath,
  * see {@link #bundledScript()}) with the env spec and a random Py4J auth token in its environment.
  * The worker imports its packages, makes the envs, starts a Py4J {@code ClientServer} whose Python
- * server listens on an ephemeral port on 127.0.0.1 only, and prints that port on one stdout line.
+ * server listens on an ephemeral port on 127.0.0.1 only, and prints that port on one stdout line
+ * once the server listens (not merely binds), so the first call cannot be refused.
  * Java then builds a Py4J {@link ClientServer} pointing at that port (its own Java server is never
  * started: Python does not call Java) and calls the worker's methods through a {@link
  * WorkerProtocol} proxy.

@@ -9,7 +9,8 @@ The Java side (dev.ample.envs.gymnasium.GymnasiumWorker) starts this script with
 and waits for one stdout line
   AMPLE_WORKER_READY port=<p> pid=<pid> dtype=<UINT8|FLOAT32> shape=<d1,d2,..> actions=<n> action_set=<a,b,..>
 after which it calls the methods of Worker below through a Py4J ClientServer whose Python server
-listens on 127.0.0.1:<p> (an ephemeral port). Python never calls back into Java.
+listens on 127.0.0.1:<p> (an ephemeral port). The line is printed only once that server listens
+(see start_server). Python never calls back into Java.
 
 Everything crosses the boundary as bytes (little endian numpy buffers): Py4J turns Python bytes into
 Java byte[] directly, where a list would cost one object per element.
@@ -241,7 +242,8 @@ class AtariWorker:
 class Faults:
     """Test hooks (AMPLE_WORKER_FAULT="hang_at_call=K" or "exit_at_call=K"): misbehave on call K.
 
-    ("hang_at_start" hangs before the imports; see main.)
+    ("hang_at_start" hangs before the imports, see main; "delay_listen=MS" holds Py4J's server thread
+    back MS milliseconds before it listens, as a loaded machine may, see delay_listen.)
     """
 
     def __init__(self, spec):
@@ -250,6 +252,18 @@ class Faults:
         if spec and "=" in spec:
             kind, _, at = spec.partition("=")
             self.kind, self.at = kind, int(at)
+
+    def delay_listen(self):
+        if self.kind != "delay_listen":
+            return
+        from py4j.java_gateway import CallbackServer
+        run, delay = CallbackServer.run, self.at / 1000.0
+
+        def late_run(server):
+            time.sleep(delay)
+            run(server)
+
+        CallbackServer.run = late_run
 
     def tick(self):
         self.calls += 1
@@ -299,6 +313,42 @@ class Worker:
         return payload
 
 
+def start_server(worker, token):
+    """Starts the Py4J server for `worker` and returns its port once it accepts connections.
+
+    Py4J binds the port in the calling thread but calls listen() later, in the server thread it
+    starts; until then a connection to the port is refused. On a loaded machine that thread may run
+    well after the port is known, and Java, told the port at once, was refused its first call. So
+    this waits for Py4J's server_started signal, sent right after listen().
+    """
+    from py4j.clientserver import ClientServer, JavaParameters, PythonParameters
+    from py4j.java_gateway import server_started, server_stopped
+
+    settled = threading.Event()
+    listening = []
+
+    def on_started(sender, **_):
+        listening.append(sender)
+        settled.set()
+
+    def on_stopped(sender, **_):
+        settled.set()
+
+    server_started.connect(on_started)
+    server_stopped.connect(on_stopped)  # sent instead when listen() fails
+    server = ClientServer(
+        java_parameters=JavaParameters(auth_token=token, auto_convert=False, eager_load=False),
+        python_parameters=PythonParameters(address="127.0.0.1", port=0, auth_token=token,
+                                           daemonize=True, daemonize_connections=True),
+        python_server_entry_point=worker)
+    settled.wait()  # Java's start timeout bounds this wait
+    server_started.disconnect(on_started)
+    server_stopped.disconnect(on_stopped)
+    if not listening:
+        fail(1, "the Py4J server stopped before it listened (its error is logged above)")
+    return server.get_callback_server().get_listening_port()
+
+
 def main():
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     watch_parent()
@@ -313,7 +363,6 @@ def main():
     token = os.environ.pop("AMPLE_PY4J_TOKEN")
     atari = spec["mode"] == "atari"
     np, gym = import_all(need_ale=atari or spec["env_id"].startswith("ALE/"))
-    from py4j.clientserver import ClientServer, JavaParameters, PythonParameters
 
     env_id = spec["env_id"]
     try:
@@ -322,13 +371,9 @@ def main():
     except Exception as e:  # unknown id, bad kwargs, unsupported space
         fail(EXIT_BAD_SPEC, "cannot serve Gymnasium env '%s': %s: %s" % (env_id, type(e).__name__, e))
 
-    worker = Worker(impl, Faults(os.environ.get("AMPLE_WORKER_FAULT")))
-    server = ClientServer(
-        java_parameters=JavaParameters(auth_token=token, auto_convert=False, eager_load=False),
-        python_parameters=PythonParameters(address="127.0.0.1", port=0, auth_token=token,
-                                           daemonize=True, daemonize_connections=True),
-        python_server_entry_point=worker)
-    port = server.get_callback_server().get_listening_port()
+    faults = Faults(os.environ.get("AMPLE_WORKER_FAULT"))
+    faults.delay_listen()
+    port = start_server(Worker(impl, faults), token)
     dtype, shape, num_actions, action_set = impl.describe()
     print("AMPLE_WORKER_READY port=%d pid=%d dtype=%s shape=%s actions=%d action_set=%s"
           % (port, os.getpid(), dtype, ",".join(str(d) for d in shape), num_actions,

@@ -256,6 +256,17 @@ class GymnasiumCartPoleTest {
   }
 
   @Test
+  void aWorkerWhosePy4JServerListensLateIsReadyOnlyOnceItListens() {
+    // Py4J's server thread listens a second after the port is bound, as on a loaded machine: a
+    // worker that announced its port at bind time had its first call refused.
+    GymnasiumWorker.EXTRA_ENV.put("AMPLE_WORKER_FAULT", "delay_listen=1000");
+    GymnasiumSettings s = TestPython.settings().withOnFailure(FailurePolicy.FAIL);
+    try (GymnasiumVectorEnv env = GymnasiumVectorEnv.create(s, "CartPole-v1", 1)) {
+      assertEquals(1, env.reset(0).observations().numEnvs());
+    }
+  }
+
+  @Test
   void deadWorkerIsReportedWithItsExitCodeAndStderr() {
     GymnasiumWorker.EXTRA_ENV.put("AMPLE_WORKER_FAULT", "exit_at_call=2");
     GymnasiumSettings s = TestPython.settings().withOnFailure(FailurePolicy.FAIL);
