@@ -76,7 +76,9 @@ class GymnasiumWorkerLifecycleTest {
     Optional<ProcessHandle> h = ProcessHandle.of(pid);
     if (h.isPresent()) {
       try {
-        h.get().onExit().get(5, TimeUnit.SECONDS);
+        // A bound, not an expected time: under load the worker's Python start-up (before its
+        // stdin watch runs) took over 5 s here.
+        h.get().onExit().get(30, TimeUnit.SECONDS);
       } catch (Exception e) {
         // checked below
       }
