@@ -5,17 +5,11 @@ package dev.ample.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import ai.djl.Device;
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
-import dev.ample.agents.Agent;
+import dev.ample.agents.Trajectory;
 import dev.ample.cli.config.ExperimentConfigs;
 import dev.ample.cli.config.ExperimentSettings;
 import dev.ample.envs.EpisodeEnd;
-import dev.ample.learner.PpoLearner;
-import dev.ample.learner.Rollout;
 import dev.ample.optim.RunDecay;
-import dev.ample.rollout.LocalRollout;
 import dev.ample.rollout.RolloutBatch;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -42,33 +36,25 @@ class SynchronousTrajectoryGoldenTest {
     ExperimentSettings experiment = ExperimentSettings.from(ExperimentConfigs.load(null, List.of(
         "env.num-envs=8", "ppo.rollout-steps=16", "ppo.minibatch-size=32", "ppo.epochs=2",
         "train.runners=2", "train.seed=3", "train.gradstats-every=0", "train.agent-steps=384")));
-    Engine.getInstance().setRandomSeed(3);
     MessageDigest digest = MessageDigest.getInstance("SHA-256");
-    try (NDManager base = NDManager.newBaseManager(Device.cpu())) {
-      EnvNetworks.Built built = EnvNetworks.create(experiment.env(), experiment.network(), 3, base);
-      PpoLearner learner = PpoLearner.builder().setNetwork(built.network()).setManager(base)
-          .setOptimizer(experiment.optimizer().create(RunDecay.over(3 * 8)))
-          .optConfig(experiment.train().ppo()).build();
-      try (Agent agent = Agent.of(built.network(), Device.cpu());
-          LocalRollout rollout = LocalRollout.start(experiment.env(), 2, agent, 3)) {
-        for (int it = 0; it < 3; it++) {
-          RolloutBatch b = rollout.collect(16);
-          digest.update(bytes(b));
-          learner.update(new Rollout(b.steps(), b.envs(), b.space().shape(), b.byteObservations(),
-              b.floatObservations(), b.actions(), b.logProbs(), b.values(), b.rewards(),
-              b.terminated(), b.truncated(), b.finalValues(), b.bootstrapValues()), it / 3.0);
-        }
+    try (PpoExperiment ppo = PpoExperiment.build(experiment,
+        experiment.optimizer().create(RunDecay.over(3 * 8)), null, 0, null)) {
+      for (int it = 0; it < 3; it++) {
+        RolloutBatch b = ppo.collect(it + 1 < 3);
+        digest.update(bytes(b));
+        assertEquals(0, ppo.update(b, it / 3.0).policyLag());
       }
     }
     assertEquals(GOLDEN, HexFormat.of().formatHex(digest.digest()));
   }
 
-  private static byte[] bytes(RolloutBatch b) throws IOException {
+  private static byte[] bytes(RolloutBatch batch) throws IOException {
+    Trajectory b = batch.trajectory();
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     DataOutputStream out = new DataOutputStream(buf);
     out.writeInt(b.steps());
     out.writeInt(b.envs());
-    out.write(b.byteObservations());
+    out.write(b.observations().bytes());
     for (int k = 0; k < b.size(); k++) {
       out.writeInt(b.actions()[k]);
       out.writeFloat(b.logProbs()[k]);
@@ -81,13 +67,13 @@ class SynchronousTrajectoryGoldenTest {
     for (float v : b.bootstrapValues()) {
       out.writeFloat(v);
     }
-    for (EpisodeEnd e : b.episodes()) {
+    for (EpisodeEnd e : batch.episodes()) {
       out.writeDouble(e.rawReturn());
       out.writeInt(e.length());
       out.writeLong(e.frames());
     }
-    out.writeLong(b.agentSteps());
-    out.writeLong(b.frames());
+    out.writeLong(batch.agentSteps());
+    out.writeLong(batch.frames());
     return buf.toByteArray();
   }
 }
