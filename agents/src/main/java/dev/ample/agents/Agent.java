@@ -10,27 +10,36 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.ConstantInitializer;
+import dev.ample.envs.ObservationSpace;
+import dev.ample.envs.Observations;
 import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 
 /**
  * Batched policy inference for actors: observations of n envs -> sampled actions, log-probs,
  * values.
  *
  * <p>Inference runs without gradients, each call in its own sub-manager of the agent's manager, so
- * nothing outlives a call. Observations cross as Java arrays (messages never carry NDArrays):
- * bytes go in as a UINT8 array, which the networks scale themselves ({@link NatureCnn} and the MLP
+ * nothing outlives a call. Observations cross as {@link Observations} (Java arrays; messages
+ * never carry NDArrays): bytes go in as a UINT8 array, which the networks scale themselves ({@link NatureCnn} and the MLP
  * of {@link Networks} divide by 255), floats as FLOAT32. Actions are sampled on the host from the
  * softmax probabilities with the caller's {@link SplittableRandom} (one draw per env, in env
  * order), exactly as {@link CategoricalPolicy#sample}, so a seed fixes the actions on any engine.
  *
- * <p>One caller at a time (calls are serialised); the network's parameters may be updated between
- * calls by the learner.
+ * <p>The agent owns its network: a copy of the learner's architecture, initialised in the agent's
+ * own NDManager, whose parameters only ever change by {@link #load loading} a {@link
+ * PolicySnapshot}. So inference never reads parameters that the learner is updating, whether it
+ * runs between updates (the synchronous protocol) or during one (overlapped collection).
+ *
+ * <p>One caller at a time (calls are serialised).
  */
 public final class Agent implements AutoCloseable {
 
   private final PolicyValueNetwork network;
   private final NDManager manager;
+  private long policyVersion;
   private boolean closed;
 
   /**
@@ -42,36 +51,65 @@ public final class Agent implements AutoCloseable {
    */
   public record Acted(int[] actions, float[] logProbs, float[] values) {}
 
-  private Agent(PolicyValueNetwork network, Device device) {
+  private Agent(PolicyValueNetwork network, NDManager manager) {
     this.network = network;
-    this.manager = NDManager.newBaseManager(device);
+    this.manager = manager;
   }
 
   /**
-   * An agent over {@code network} (already initialised) on {@code device}; owns an NDManager for
-   * inference scratch.
+   * An agent on {@code device} running its own copy of a policy: {@code architecture} builds a
+   * fresh, uninitialised network (the learner's architecture), which the agent initialises in its
+   * own manager for observations of {@code space} and loads {@code initial} into.
+   *
+   * @throws IllegalArgumentException when the network comes initialised (it could be someone
+   *     else's) or does not fit the snapshot
    */
-  public static Agent of(PolicyValueNetwork network, Device device) {
-    if (network == null) {
-      throw new IllegalArgumentException("Agent.of needs a network");
+  public static Agent create(Supplier<PolicyValueNetwork> architecture, ObservationSpace space,
+      PolicySnapshot initial, Device device) {
+    PolicyValueNetwork network = architecture.get();
+    if (network == null || network.isInitialized()) {
+      throw new IllegalArgumentException(
+          "an agent builds its own network: the architecture must return a new, uninitialised one");
     }
-    return new Agent(network, device);
+    NDManager manager = NDManager.newBaseManager(device);
+    try {
+      // Every value is overwritten by the snapshot below: no random draws are spent on them.
+      network.setInitializer(new ConstantInitializer(0), parameter -> true);
+      network.initialize(manager, DataType.FLOAT32, Networks.inputShape(space.shape()));
+      Agent agent = new Agent(network, manager);
+      agent.load(initial);
+      return agent;
+    } catch (RuntimeException e) {
+      manager.close();
+      throw e;
+    }
   }
 
-  /** The network this agent runs. */
-  public PolicyValueNetwork network() {
-    return network;
+  /** Replaces the agent's parameters with {@code snapshot}'s, between inference calls. */
+  public synchronized void load(PolicySnapshot snapshot) {
+    requireOpen();
+    snapshot.copyInto(network);
+    policyVersion = snapshot.version();
+  }
+
+  /** The version of the snapshot the agent acts with. */
+  public synchronized long policyVersion() {
+    return policyVersion;
+  }
+
+  /** Discrete actions of the policy. */
+  public int numActions() {
+    return network.numActions();
   }
 
   /**
-   * Samples actions for n observations. Exactly one of byteObs/floatObs non-null; obsShape is ONE
-   * env's shape (e.g. {4,84,84}); n envs, row-major. Sampling is done in Java from the softmax
-   * probabilities with {@code rng} so runs are reproducible.
+   * Samples actions for the n observations of {@code obs} (one row per env). Sampling is done in
+   * Java from the softmax probabilities with {@code rng} so runs are reproducible.
    */
-  public synchronized Acted act(
-      byte[] byteObs, float[] floatObs, int[] obsShape, int n, SplittableRandom rng) {
+  public synchronized Acted act(Observations obs, SplittableRandom rng) {
+    int n = obs.numEnvs();
     try (NDManager sub = open()) {
-      NDList out = forward(sub, byteObs, floatObs, obsShape, n);
+      NDList out = forward(sub, obs);
       NDArray logp = out.get(0).logSoftmax(-1);
       int numActions = network.numActions();
       // The same float ops as CategoricalPolicy.sample, so both sample identically.
@@ -87,11 +125,12 @@ public final class Agent implements AutoCloseable {
 
   /**
    * The most probable action for each of n observations (greedy play, e.g. test episodes); ties go
-   * to the lowest action. Arguments as in {@link #act}; no randomness is drawn.
+   * to the lowest action. No randomness is drawn.
    */
-  public synchronized int[] greedyActions(byte[] byteObs, float[] floatObs, int[] obsShape, int n) {
+  public synchronized int[] greedyActions(Observations obs) {
+    int n = obs.numEnvs();
     try (NDManager sub = open()) {
-      float[] logits = forward(sub, byteObs, floatObs, obsShape, n).get(0).toFloatArray();
+      float[] logits = forward(sub, obs).get(0).toFloatArray();
       int numActions = network.numActions();
       int[] actions = new int[n];
       for (int i = 0; i < n; i++) {
@@ -109,46 +148,35 @@ public final class Agent implements AutoCloseable {
   }
 
   /** V(s) of n observations (for bootstrap and final observations). */
-  public synchronized float[] values(byte[] byteObs, float[] floatObs, int[] obsShape, int n) {
+  public synchronized float[] values(Observations obs) {
     try (NDManager sub = open()) {
-      return forward(sub, byteObs, floatObs, obsShape, n).get(1).toFloatArray();
+      return forward(sub, obs).get(1).toFloatArray();
     }
   }
 
   private NDManager open() {
-    if (closed) {
-      throw new IllegalStateException("agent is closed");
-    }
+    requireOpen();
     return manager.newSubManager();
   }
 
-  private NDList forward(NDManager sub, byte[] byteObs, float[] floatObs, int[] obsShape, int n) {
-    if ((byteObs == null) == (floatObs == null)) {
-      throw new IllegalArgumentException("pass exactly one of byte or float observations");
+  private void requireOpen() {
+    if (closed) {
+      throw new IllegalStateException("agent is closed");
     }
-    if (n < 1) {
-      throw new IllegalArgumentException("n must be >= 1, got " + n);
+  }
+
+  private NDList forward(NDManager sub, Observations obs) {
+    if (obs.numEnvs() < 1) {
+      throw new IllegalArgumentException("inference needs at least one observation");
     }
-    long[] dims = new long[obsShape.length + 1];
-    dims[0] = n;
-    long size = 1;
-    for (int d = 0; d < obsShape.length; d++) {
-      dims[d + 1] = obsShape[d];
-      size *= obsShape[d];
-    }
-    Shape shape = new Shape(dims);
-    int length = byteObs != null ? byteObs.length : floatObs.length;
-    if (length != n * size) {
-      throw new IllegalArgumentException(
-          "observations hold " + length + " elements, expected " + n + " x " + shape.slice(1));
-    }
-    NDArray x = byteObs != null
-        ? sub.create(ByteBuffer.wrap(byteObs), shape, DataType.UINT8)
-        : sub.create(floatObs, shape);
+    Shape shape = new Shape(obs.numEnvs()).addAll(Networks.inputShape(obs.space().shape()).slice(1));
+    NDArray x = obs.bytes() != null
+        ? sub.create(ByteBuffer.wrap(obs.bytes()), shape, DataType.UINT8)
+        : sub.create(obs.floats(), shape);
     return network.forward(new ParameterStore(sub, false), new NDList(x), false);
   }
 
-  /** Frees the inference manager. Idempotent. */
+  /** Frees the agent's network and inference manager. Idempotent. */
   @Override
   public synchronized void close() {
     if (!closed) {

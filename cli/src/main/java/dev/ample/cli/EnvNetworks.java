@@ -23,19 +23,25 @@ final class EnvNetworks {
   record Built(PolicyValueNetwork network, NetworkIdentity identity) {}
 
   /**
-   * The configured network for the env's observations and actions, initialised from {@code seed}
-   * ({@link NetworkSettings#create}).
+   * The configured network for an env's observations and actions (as its envs report them),
+   * initialised from {@code seed} ({@link NetworkSettings#create}).
    */
-  static Built create(EnvConfig env, NetworkSettings settings, long seed, NDManager manager) {
-    ObservationSpace space;
-    int numActions;
-    // The network's input shape and outputs come from the env; a one-env probe tells them.
-    try (VectorEnv probe = Envs.create(new EnvConfig(env.id(), env.backend(), 1, env.romDir(),
-        env.atari(), env.allowUnverifiedRom()))) {
-      space = probe.observationSpace();
-      numActions = probe.numActions();
-    }
+  static Built create(EnvConfig env, ObservationSpace space, int numActions,
+      NetworkSettings settings, long seed, NDManager manager) {
     PolicyValueNetwork network = settings.create(space, numActions, seed, manager);
     return new Built(network, NetworkIdentity.of(env, space, network));
+  }
+
+  /**
+   * As {@link #create} for a command that has no envs of its own yet ({@code ./ample eval}, whose
+   * test episodes each open one later): a one-env probe tells the observation space and the
+   * action count, so that a checkpoint for other observations is refused before anything plays.
+   */
+  static Built createProbing(EnvConfig env, NetworkSettings settings, long seed,
+      NDManager manager) {
+    try (VectorEnv probe = Envs.create(new EnvConfig(env.id(), env.backend(), 1, env.romDir(),
+        env.atari(), env.allowUnverifiedRom()))) {
+      return create(env, probe.observationSpace(), probe.numActions(), settings, seed, manager);
+    }
   }
 }

@@ -7,12 +7,14 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import com.typesafe.config.Config;
 import dev.ample.agents.Agent;
+import dev.ample.agents.PolicySnapshot;
 import dev.ample.agents.PolicyValueNetwork;
 import dev.ample.cli.config.ExperimentConfigs;
 import dev.ample.cli.config.ExperimentSettings;
 import dev.ample.cli.config.OptimizerSettings;
 import dev.ample.cli.config.TrainSettings;
 import dev.ample.envs.EnvConfig;
+import dev.ample.envs.ObservationSpace;
 import dev.ample.learner.PpoLearner;
 import dev.ample.learner.gradients.PerExampleGradientsConfig;
 import dev.ample.optim.RunDecay;
@@ -102,10 +104,14 @@ public final class EvalCommand implements Callable<Integer> {
     try (AnimatedGif gif = record == null ? null
             : AnimatedGif.create(record, pictures.frameDelayCentiseconds());
         NDManager base = NDManager.newBaseManager(device)) {
-      EnvNetworks.Built built = EnvNetworks.create(env, experiment.network(), train.seed(), base);
+      EnvNetworks.Built built =
+          EnvNetworks.createProbing(env, experiment.network(), train.seed(), base);
       PolicyValueNetwork network = built.network();
-      loadParameters(built, experiment.optimizer(), base, device, checkpoint);
-      try (Agent agent = Agent.of(network, device)) {
+      PolicySnapshot policy = loadParameters(built, experiment.optimizer(), base, device, checkpoint);
+      ObservationSpace space = built.identity().observationSpace();
+      try (Agent agent = Agent.create(
+          () -> experiment.network().architecture(space, network.numActions()), space, policy,
+          device)) {
         TestEpisodes tests = TestEpisodes.of(env, agent, greedy);
         out.printf("ample eval: %s (iteration %d); %s, %d episode%s, %s actions, seed %d%n",
             checkpoint.file(), iteration, env.id(), episodes, episodes == 1 ? "" : "s",
@@ -171,8 +177,10 @@ public final class EvalCommand implements Callable<Integer> {
    * Loads a checkpoint's parameters through the learner that wrote it, after checking that it
    * fits the network the run's config builds ({@link Checkpoint#restore}); the optimizer state it
    * also holds is read and dropped with the manager.
+   *
+   * @return the checkpoint's policy, for an agent to load
    */
-  private static void loadParameters(EnvNetworks.Built built, OptimizerSettings optimizer,
+  private static PolicySnapshot loadParameters(EnvNetworks.Built built, OptimizerSettings optimizer,
       NDManager base, Device device, Checkpoint checkpoint) {
     PpoLearner learner = PpoLearner.builder()
         .setNetwork(built.network())
@@ -182,6 +190,7 @@ public final class EvalCommand implements Callable<Integer> {
         .optEngineConfig(PerExampleGradientsConfig.defaults().withDevice(device))
         .build();
     checkpoint.restore(learner, built.identity());
+    return learner.snapshot();
   }
 
   /** The episodes, with the first one's observations drawn into {@code --record}'s GIF. */

@@ -42,10 +42,12 @@ final class MetricsLog implements AutoCloseable {
    * One iteration's line.
    *
    * @param fps emulator frames per second over the iteration (collecting and learning)
+   * @param policyLag learner updates between the policy that collected the iteration's oldest
+   *     transition and the learner that trained on it (0 synchronous, 1 overlapped)
    * @param test the test episodes played after it, or null
    */
   void write(Progress p, PpoMetrics m, String optimizer, double fps, double rolloutSeconds,
-      double updateSeconds, Evaluation test) throws IOException {
+      double updateSeconds, long policyLag, Evaluation test) throws IOException {
     ObjectNode line = counters(p);
     putFinite(line, "episode_return_mean", p.returnMean());
     putFinite(line, "episode_length_mean", p.lengthMean());
@@ -56,6 +58,7 @@ final class MetricsLog implements AutoCloseable {
     line.put("optimizer", optimizer);
     line.put("rollout_seconds", round(rolloutSeconds));
     line.put("update_seconds", round(updateSeconds));
+    line.put("policy_lag", policyLag);
     if (test != null) {
       putEvaluation(line, test);
     }

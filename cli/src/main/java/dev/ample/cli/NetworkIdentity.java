@@ -51,6 +51,12 @@ record NetworkIdentity(String env, List<Integer> observation, String observation
         network.parameterCount(), shapes);
   }
 
+  /** One observation's space. */
+  ObservationSpace observationSpace() {
+    return new ObservationSpace(observation.stream().mapToInt(Integer::intValue).toArray(),
+        ObservationSpace.Dtype.valueOf(observationType.toUpperCase(Locale.ROOT)));
+  }
+
   private static String game(String id) {
     String rom = AleGames.romName(id);
     return AleGames.isSupported(rom) ? rom : id.toLowerCase(Locale.ROOT);

@@ -4,10 +4,10 @@
 package dev.ample.cli;
 
 import dev.ample.envs.EnvConfig;
+import dev.ample.envs.Envs;
 import dev.ample.envs.ObservationSpace;
 import dev.ample.envs.Observations;
 import dev.ample.envs.builtin.CartPole;
-import dev.ample.rollout.LocalRollout;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -51,7 +51,7 @@ final class ObservationPictures {
     if (isCartPole()) {
       return (int) Math.round(CartPole.TAU * 100);
     }
-    return (int) Math.round(LocalRollout.frameSkip(env) * 100 / 60.0);
+    return (int) Math.round(Envs.framesPerStep(env) * 100 / 60.0);
   }
 
   /** The picture of one env's observation. */

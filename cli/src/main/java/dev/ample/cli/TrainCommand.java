@@ -3,11 +3,7 @@
 
 package dev.ample.cli;
 
-import ai.djl.Device;
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
 import com.typesafe.config.Config;
-import dev.ample.agents.Agent;
 import dev.ample.agents.PolicyValueNetwork;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,12 +13,8 @@ import dev.ample.cli.config.TrainSettings;
 import dev.ample.envs.EnvConfig;
 import dev.ample.learner.PpoLearner;
 import dev.ample.learner.PpoMetrics;
-import dev.ample.learner.Rollout;
-import dev.ample.learner.gradients.PerExampleGradientsConfig;
 import dev.ample.learner.logging.GradStatsWriter;
-import dev.ample.optim.ConfiguredOptimizer;
 import dev.ample.optim.RunDecay;
-import dev.ample.rollout.LocalRollout;
 import dev.ample.rollout.RolloutBatch;
 import dev.ample.rollout.TestEpisodes;
 import java.io.IOException;
@@ -158,48 +150,25 @@ public final class TrainCommand implements Callable<Integer> {
             experiment.iterationsLeft(0) * experiment.optimizerStepsPerIteration()));
     long iterations = progress.iteration() + experiment.iterationsLeft(progress.agentSteps());
 
-    Device device = train.djlDevice();
-    Engine.getInstance().setRandomSeed((int) train.seed());
     try (TensorBoardLog tensorBoard =
             TensorBoardLog.open(run.dir().resolve(RunDirectory.TENSORBOARD), progress);
-        NDManager base = NDManager.newBaseManager(device);
         GradStatsWriter gradStats = train.gradstatsEvery() > 0
             ? new GradStatsWriter(run.file(RunDirectory.GRADSTATS), train.gradstatsEvery(),
                 tensorBoard::gradStats)
-            : null) {
-      EnvNetworks.Built built = EnvNetworks.create(env, experiment.network(), train.seed(), base);
-      PolicyValueNetwork network = built.network();
-      ConfiguredOptimizer optimizer = experiment.optimizer().create(progress.decay());
-      PpoLearner.Builder builder = PpoLearner.builder()
-          .setNetwork(network)
-          .setOptimizer(optimizer)
-          .setManager(base)
-          .optConfig(train.ppo())
-          .optEngineConfig(PerExampleGradientsConfig.defaults().withDevice(device));
-      if (gradStats != null) {
-        builder.optGradStats(gradStats);
-      }
-      PpoLearner learner = builder.build();
-      if (checkpoint != null) {
-        checkpoint.restore(learner, built.identity());
-      }
+            : null;
+        PpoExperiment ppo = PpoExperiment.build(experiment,
+            experiment.optimizer().create(progress.decay()), checkpoint, progress.agentSteps(),
+            gradStats)) {
+      PolicyValueNetwork network = ppo.network();
       System.out.printf("network: %s, %,d parameters, %s init%n", network.description(),
           network.parameterCount(), experiment.network().init().configName());
-      try (Agent agent = Agent.of(network, device);
-          // A resumed run seeds its fresh envs past the steps already taken, so it does not
-          // replay the episodes it started with.
-          LocalRollout rollout = LocalRollout.start(env, train.runners(), agent,
-              train.seed() + progress.agentSteps())) {
-        begin(run, config, checkpoint, newest, stop);
-        System.out.printf("ample train: %s, %d envs x %d steps per iteration, %s, %,d agent steps"
-                + " (%d iterations), run dir %s%n",
-            env.id(), env.numEnvs(), train.rolloutSteps(), optimizer.name(), train.agentSteps(),
-            iterations, run.dir());
-        try (MetricsLog metrics = new MetricsLog(run.file(RunDirectory.METRICS), tensorBoard)) {
-          TestEpisodes tests = TestEpisodes.of(env, agent, train.eval().greedy());
-          return loop(train, iterations, rollout, learner, built.identity(), tests, metrics,
-              run.files(), progress, stop, optimizer.name());
-        }
+      begin(run, config, checkpoint, newest, stop);
+      System.out.printf("ample train: %s, %d envs x %d steps per iteration, %s, %,d agent steps"
+              + " (%d iterations), run dir %s%n",
+          env.id(), env.numEnvs(), train.rolloutSteps(), ppo.optimizerName(), train.agentSteps(),
+          iterations, run.dir());
+      try (MetricsLog metrics = new MetricsLog(run.file(RunDirectory.METRICS), tensorBoard)) {
+        return loop(train, iterations, ppo, metrics, run.files(), progress, stop);
       }
     }
   }
@@ -299,14 +268,15 @@ public final class TrainCommand implements Callable<Integer> {
     return line;
   }
 
-  private Progress loop(TrainSettings train, long iterations, LocalRollout rollout,
-      PpoLearner learner, NetworkIdentity identity, TestEpisodes tests, MetricsLog metrics,
-      RunFiles files, Progress progress, StopSignal stop, String optimizerName) {
+  private Progress loop(TrainSettings train, long iterations, PpoExperiment ppo,
+      MetricsLog metrics, RunFiles files, Progress progress, StopSignal stop) {
+    PpoLearner learner = ppo.learner();
+    NetworkIdentity identity = ppo.identity();
     long lastCheckpoint = progress.iteration();
     try {
       if (progress.iteration() == 0 && train.eval().due(0)) {
         // The initial policy, before any update, as the authors test it: a line of its own.
-        MetricsLog.Evaluation test = test(tests, train, progress, files);
+        MetricsLog.Evaluation test = test(ppo.tests(), train, progress, files);
         progress = progress.plusSeconds(test.seconds());
         metrics.writeEvaluation(progress, test);
         metrics.printEvaluation(progress, iterations, test);
@@ -315,7 +285,7 @@ public final class TrainCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         RolloutBatch batch;
         try {
-          batch = rollout.collect(train.rolloutSteps());
+          batch = ppo.collect(progress.iteration() + 1 < iterations);
         } catch (RuntimeException e) {
           if (stop.requested()) {
             break; // Ctrl-C took the env workers down mid-collect: nothing of it was used
@@ -326,9 +296,9 @@ public final class TrainCommand implements Callable<Integer> {
         long t1 = System.nanoTime();
         // The clip anneals on the clock the `linear` LR schedule reads: optimizer steps done.
         double fraction = progress.decay().progress(learner.optimizerSteps());
-        PpoMetrics m;
+        PpoExperiment.Update update;
         try {
-          m = learner.update(toRollout(batch), fraction);
+          update = ppo.update(batch, fraction);
         } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
           throw stopped("in", progress, files, e.getMessage(), e);
         }
@@ -336,12 +306,13 @@ public final class TrainCommand implements Callable<Integer> {
         Progress updated = progress.after(batch, (t2 - t0) / 1e9, learner.optimizerSteps());
         MetricsLog.Evaluation test = null;
         if (train.eval().due(updated.iteration())) {
-          test = test(tests, train, updated, files);
+          test = test(ppo.tests(), train, updated, files);
           updated = updated.plusSeconds(test.seconds());
         }
         progress = updated;
-        metrics.write(progress, m, optimizerName, batch.frames() / ((t2 - t0) / 1e9),
-            (t1 - t0) / 1e9, (t2 - t1) / 1e9, test);
+        PpoMetrics m = update.metrics();
+        metrics.write(progress, m, ppo.optimizerName(), batch.frames() / ((t2 - t0) / 1e9),
+            (t1 - t0) / 1e9, (t2 - t1) / 1e9, update.policyLag(), test);
         metrics.printLine(progress, iterations, m, test);
         if (progress.iteration() - lastCheckpoint >= train.checkpointEvery()) {
           files.writeCheckpoint(learner, identity, progress);
@@ -350,6 +321,11 @@ public final class TrainCommand implements Callable<Integer> {
       }
       if (progress.iteration() != lastCheckpoint || files.newestCheckpointOrNull() == null) {
         files.writeCheckpoint(learner, identity, progress);
+      }
+      if (ppo.collecting()) {
+        System.out.println("note: the collection under way for iteration " + (progress.iteration()
+            + 1) + " was discarded; the checkpoint holds the learner after iteration "
+            + progress.iteration() + ", and a resume collects afresh from it");
       }
     } catch (IOException e) {
       // A log or checkpoint write failed (a full disk): nothing half-written was left behind.
@@ -390,12 +366,6 @@ public final class TrainCommand implements Callable<Integer> {
             + " over (the run directory is accepted)."
             : "Last good checkpoint: " + last + " (continue with ./ample train --run-dir "
                 + files.dir() + " --resume)"), e);
-  }
-
-  private static Rollout toRollout(RolloutBatch b) {
-    return new Rollout(b.steps(), b.envs(), b.space().shape(), b.byteObservations(),
-        b.floatObservations(), b.actions(), b.logProbs(), b.values(), b.rewards(), b.terminated(),
-        b.truncated(), b.finalValues(), b.bootstrapValues());
   }
 
   /** A step of the start that writes to the run directory. */

@@ -53,7 +53,7 @@ class CheckpointTest {
   @Test
   void roundTripKeepsEverything() throws IOException {
     try (NDManager m = NDManager.newBaseManager()) {
-      EnvNetworks.Built built = EnvNetworks.create(EnvConfig.of("catch", 1), NETWORK, 1, m);
+      EnvNetworks.Built built = EnvNetworks.createProbing(EnvConfig.of("catch", 1), NETWORK, 1, m);
       PpoLearner saved = learner(built, m);
       Path file = dir.resolve("iter-000007.ckpt");
       Checkpoint.write(file, built.identity(), progress(), saved);
@@ -62,7 +62,7 @@ class CheckpointTest {
       Checkpoint read = Checkpoint.read(file);
       assertEquals(progress(), read.progress());
       assertEquals(built.identity(), read.identity());
-      EnvNetworks.Built other = EnvNetworks.create(EnvConfig.of("catch", 1), NETWORK, 2, m);
+      EnvNetworks.Built other = EnvNetworks.createProbing(EnvConfig.of("catch", 1), NETWORK, 2, m);
       PpoLearner loaded = learner(other, m);
       read.restore(loaded, other.identity());
       assertArrayEquals(learnerState(saved), learnerState(loaded), "bit-exact");
@@ -74,7 +74,7 @@ class CheckpointTest {
   void anyFlippedByteOrCutIsDamage() throws IOException {
     Path file = dir.resolve("iter-000007.ckpt");
     try (NDManager m = NDManager.newBaseManager()) {
-      EnvNetworks.Built built = EnvNetworks.create(EnvConfig.of("catch", 1), NETWORK, 1, m);
+      EnvNetworks.Built built = EnvNetworks.createProbing(EnvConfig.of("catch", 1), NETWORK, 1, m);
       Checkpoint.write(file, built.identity(), progress(), learner(built, m));
     }
     byte[] good = Files.readAllBytes(file);
@@ -118,9 +118,9 @@ class CheckpointTest {
   void anotherEnvOrNetworkIsRefusedInUserWords() throws IOException {
     Path file = dir.resolve("iter-000007.ckpt");
     try (NDManager m = NDManager.newBaseManager()) {
-      EnvNetworks.Built catchNet = EnvNetworks.create(EnvConfig.of("catch", 1), NETWORK, 1, m);
+      EnvNetworks.Built catchNet = EnvNetworks.createProbing(EnvConfig.of("catch", 1), NETWORK, 1, m);
       Checkpoint.write(file, catchNet.identity(), progress(), learner(catchNet, m));
-      EnvNetworks.Built cartpole = EnvNetworks.create(EnvConfig.of("cartpole", 1), NETWORK, 1, m);
+      EnvNetworks.Built cartpole = EnvNetworks.createProbing(EnvConfig.of("cartpole", 1), NETWORK, 1, m);
       Checkpoint read = Checkpoint.read(file);
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> read.restore(learner(cartpole, m), cartpole.identity()));

@@ -60,6 +60,17 @@ public final class Envs {
     route(config);
   }
 
+  /**
+   * {@link VectorEnv#framesPerStep()} of the env {@link #create} would build, without building it
+   * (e.g. to time a GIF's frames before the env starts).
+   */
+  public static int framesPerStep(EnvConfig config) {
+    return switch (route(config)) {
+      case CARTPOLE, CATCH, GYMNASIUM -> 1;
+      case NATIVE_ALE, GYMNASIUM_ALE -> config.atari().frameSkip();
+    };
+  }
+
   /** Where {@link #create} sends a config. */
   private enum Route { CARTPOLE, CATCH, GYMNASIUM, NATIVE_ALE, GYMNASIUM_ALE }
 

@@ -21,6 +21,31 @@ public record Observations(ObservationSpace space, int numEnvs, byte[] bytes, fl
     }
   }
 
+  /** {@code rows} observations of {@code space}, all zero, to be filled with {@link #copyRows}. */
+  public static Observations allocate(ObservationSpace space, int rows) {
+    long length = (long) rows * space.size();
+    if (length > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException(
+          rows + " observations of " + space + " do not fit one Java array");
+    }
+    return space.dtype() == ObservationSpace.Dtype.UINT8
+        ? ofBytes(space, rows, new byte[(int) length])
+        : ofFloats(space, rows, new float[(int) length]);
+  }
+
+  /** Copies {@code rows} rows from row {@code from} into {@code target} at row {@code to}. */
+  public void copyRows(int from, Observations target, int to, int rows) {
+    if (!space.equals(target.space)) {
+      throw new IllegalArgumentException("cannot copy " + space + " rows into " + target.space);
+    }
+    int size = space.size();
+    if (bytes != null) {
+      System.arraycopy(bytes, from * size, target.bytes, to * size, rows * size);
+    } else {
+      System.arraycopy(floats, from * size, target.floats, to * size, rows * size);
+    }
+  }
+
   public static Observations ofBytes(ObservationSpace space, int numEnvs, byte[] bytes) {
     return new Observations(space, numEnvs, bytes, null);
   }

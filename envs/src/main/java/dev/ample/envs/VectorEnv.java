@@ -21,6 +21,12 @@ public interface VectorEnv extends AutoCloseable {
   /** Number of discrete actions; actions are {@code 0..numActions()-1}. */
   int numActions();
 
+  /**
+   * Emulator frames one agent step advances each env by: the Atari frame skip, 1 for envs that
+   * have no frames of their own (built-in envs, Gymnasium ids other than ALE games).
+   */
+  int framesPerStep();
+
   /** Resets every env; rewards are 0 and no episode has ended. */
   StepResult reset(long seed);
 

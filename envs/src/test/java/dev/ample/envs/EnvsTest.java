@@ -27,6 +27,22 @@ class EnvsTest {
     }
   }
 
+  /** Frames per agent step as the envs report them, and as {@link Envs} says before building. */
+  @Test
+  void framesPerStepCountTheAtariFrameSkipOnly() {
+    for (String id : new String[] {"cartpole", "Catch"}) {
+      try (VectorEnv env = Envs.create(EnvConfig.of(id, 1))) {
+        assertEquals(1, env.framesPerStep(), id);
+      }
+      assertEquals(1, Envs.framesPerStep(EnvConfig.of(id, 1)), id);
+    }
+    assertEquals(4, Envs.framesPerStep(EnvConfig.of("pong", 1)));
+    assertEquals(4, Envs.framesPerStep(EnvConfig.of("PongNoFrameskip-v4", 1)));
+    assertEquals(4, Envs.framesPerStep(
+        EnvConfig.of("ALE/Pong-v5", 1).withBackend(EnvConfig.Backend.GYMNASIUM)));
+    assertEquals(1, Envs.framesPerStep(EnvConfig.of("CartPole-v1", 1)));
+  }
+
   @Test
   void unknownIdIsOneLineListingWhatIsKnown() {
     IllegalArgumentException e =

@@ -3,6 +3,8 @@
 
 package dev.ample.learner;
 
+import dev.ample.agents.Trajectory;
+
 /**
  * Generalized advantage estimation (Schulman et al. 2016, "High-dimensional continuous control
  * using generalized advantage estimation") over a T x N rollout held as flat arrays, element
@@ -49,8 +51,8 @@ public record Gae(double gamma, double lambda) {
    */
   public record Estimates(float[] advantages, float[] returns) {}
 
-  /** The estimates of a rollout's rewards, values and episode ends. */
-  public Estimates estimate(Rollout rollout) {
+  /** The estimates of a trajectory's rewards, values and episode ends. */
+  public Estimates estimate(Trajectory rollout) {
     return estimate(
         rollout.steps(),
         rollout.envs(),

@@ -10,7 +10,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import dev.ample.agents.PolicySnapshot;
 import dev.ample.agents.PolicyValueNetwork;
+import dev.ample.agents.Trajectory;
 import dev.ample.learner.gradients.PerExampleGradients;
 import dev.ample.learner.gradients.PerExampleGradientsConfig;
 import dev.ample.learner.logging.GradStatsWriter;
@@ -40,6 +42,11 @@ import java.util.SplittableRandom;
  * to the parameters. It owns the network's parameters, the engine, the optimizer and its state
  * across iterations.
  *
+ * <p>Weights leave the learner only as {@link PolicySnapshot}s: after each update (and after a
+ * {@link #loadState}) it publishes an immutable copy of its parameters whose version is its
+ * iteration count ({@link #snapshot()}); inference loads those into networks of its own and never
+ * sees the arrays updated here.
+ *
  * <p>Memory: the parameters and the optimizer state live in the long-lived manager; everything a
  * step creates (inputs, activations, statistics, updates) lives in a sub-manager closed at the end
  * of the step, and the optimizer closes the state it replaces. So the arrays on the long-lived
@@ -67,6 +74,7 @@ public final class PpoLearner {
   private final List<NDArray> params;
   private final GradStatsWriter gradStats;
   private OptimizerState optimizerState;
+  private PolicySnapshot published;
   private long iterations;
   private long optimizerSteps;
   /** Why updates are refused, or null; set when the optimizer state advanced past a failed step. */
@@ -81,6 +89,7 @@ public final class PpoLearner {
     this.params = engine.parameters().stream().map(Parameter::getArray).toList();
     this.gradStats = b.gradStats;
     this.optimizerState = optimizer.init(params);
+    this.published = PolicySnapshot.of(0, network);
   }
 
   public static Builder builder() {
@@ -105,6 +114,14 @@ public final class PpoLearner {
     return optimizerSteps;
   }
 
+  /**
+   * The policy as of the latest update (version {@link #iterations()}), or of the initial or
+   * loaded parameters before any update: what inference should act with now.
+   */
+  public PolicySnapshot snapshot() {
+    return published;
+  }
+
   /** Parameter names, in the order of the engine's statistics and the checkpoint. */
   public List<String> parameterNames() {
     return engine.parameterNames();
@@ -113,14 +130,14 @@ public final class PpoLearner {
   /**
    * One PPO iteration on a rollout.
    *
-   * @param rollout the experience, collected by the current parameters
+   * @param rollout the experience, collected by a policy snapshot of this learner
    * @param progress fraction of training done, in [0, 1]; anneals the clip range when configured
    *     (the optimizer anneals the learning rate on its own step count)
    * @return the iteration's metrics
    * @throws IllegalArgumentException for a rollout that does not fit the network or the minibatch
    *     size, or holds non-finite values (nothing changed then)
    */
-  public PpoMetrics update(Rollout rollout, double progress) {
+  public PpoMetrics update(Trajectory rollout, double progress) {
     if (broken != null) {
       throw new IllegalStateException(broken);
     }
@@ -173,6 +190,7 @@ public final class PpoLearner {
       }
     }
     iterations++;
+    published = PolicySnapshot.of(iterations, network);
     return new PpoMetrics(sums[0] / minibatches, sums[1] / minibatches, sums[2] / minibatches,
         sums[3] / minibatches, sums[4] / minibatches, sums[5] / minibatches, lr, loss.clip(),
         optimizerSteps);
@@ -183,7 +201,7 @@ public final class PpoLearner {
    */
   private record StepResult(double[] measures, double learningRate) {}
 
-  private StepResult step(Rollout rollout, Gae.Estimates gae, int[] rows, PpoLoss loss) {
+  private StepResult step(Trajectory rollout, Gae.Estimates gae, int[] rows, PpoLoss loss) {
     long step = optimizerSteps + 1;
     EnumSet<Statistic> want = EnumSet.copyOf(optimizer.requiredStatistics());
     if (gradStats != null && gradStats.due(step)) {
@@ -226,30 +244,30 @@ public final class PpoLearner {
     return NDArrays.stack(parts).sum().getDouble();
   }
 
-  private NDArray observations(Rollout rollout, int[] rows, NDManager scope) {
-    int[] one = rollout.observationShape();
+  private NDArray observations(Trajectory rollout, int[] rows, NDManager scope) {
+    int[] one = rollout.space().shape();
     long[] shape = new long[one.length + 1];
     shape[0] = rows.length;
     for (int d = 0; d < one.length; d++) {
       shape[d + 1] = one[d];
     }
-    int n = rollout.observationSize();
-    if (rollout.byteObservations() != null) {
+    int n = rollout.space().size();
+    if (rollout.observations().bytes() != null) {
       ByteBuffer buf = ByteBuffer.allocateDirect(rows.length * n);
       for (int row : rows) {
-        buf.put(rollout.byteObservations(), row * n, n);
+        buf.put(rollout.observations().bytes(), row * n, n);
       }
       buf.flip();
       return scope.create(buf, new Shape(shape), DataType.UINT8);
     }
     float[] out = new float[rows.length * n];
     for (int k = 0; k < rows.length; k++) {
-      System.arraycopy(rollout.floatObservations(), rows[k] * n, out, k * n, n);
+      System.arraycopy(rollout.observations().floats(), rows[k] * n, out, k * n, n);
     }
     return scope.create(out, new Shape(shape));
   }
 
-  private NDList targets(Rollout rollout, Gae.Estimates gae, int[] rows, NDManager scope) {
+  private NDList targets(Trajectory rollout, Gae.Estimates gae, int[] rows, NDManager scope) {
     int b = rows.length;
     int[] actions = new int[b];
     float[] oldLogProbs = new float[b];
@@ -396,6 +414,7 @@ public final class PpoLearner {
     iterations = savedIterations;
     optimizerSteps = savedSteps;
     broken = null;
+    published = PolicySnapshot.of(iterations, network);
   }
 
   /** {@link #loadState(InputStream)} from a file. */

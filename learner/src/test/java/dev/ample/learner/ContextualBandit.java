@@ -3,6 +3,9 @@
 
 package dev.ample.learner;
 
+import dev.ample.agents.Trajectory;
+import dev.ample.envs.ObservationSpace;
+import dev.ample.envs.Observations;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -30,7 +33,7 @@ final class ContextualBandit {
   }
 
   /** T x N steps acted by {@code net} with seeded sampling, as a rollout. */
-  Rollout collect(PolicyValueNetwork net, NDManager m, int steps, int envs, SplittableRandom rng) {
+  Trajectory collect(PolicyValueNetwork net, NDManager m, int steps, int envs, SplittableRandom rng) {
     int n = steps * envs;
     float[] obs = new float[n * contexts];
     int[] ctx = new int[n];
@@ -57,8 +60,10 @@ final class ContextualBandit {
       rewards[k] = actions[k] == best(ctx[k]) ? 1 : 0;
       terminated[k] = true;
     }
-    return new Rollout(steps, envs, new int[] {contexts}, null, obs, actions, logProbs, values,
-        rewards, terminated, new boolean[n], new float[n], new float[envs]);
+    return new Trajectory(steps, envs, Observations.ofFloats(
+            new ObservationSpace(new int[] {contexts}, ObservationSpace.Dtype.FLOAT32), n, obs),
+        actions, logProbs, values, rewards, terminated, new boolean[n], new float[n],
+        new float[envs], new long[steps]);
   }
 
   /** The policy's expected reward with noise-free observations: mean over k of pi(best | k). */

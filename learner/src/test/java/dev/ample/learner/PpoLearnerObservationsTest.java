@@ -3,6 +3,9 @@
 
 package dev.ample.learner;
 
+import dev.ample.agents.Trajectory;
+import dev.ample.envs.ObservationSpace;
+import dev.ample.envs.Observations;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,7 +39,7 @@ class PpoLearnerObservationsTest {
     return net;
   }
 
-  private static Rollout rollout(byte[] pixels, float[] floats, int steps, int envs, int[] shape,
+  private static Trajectory rollout(byte[] pixels, float[] floats, int steps, int envs, int[] shape,
       int actions, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
     int n = steps * envs;
@@ -52,8 +55,12 @@ class PpoLearnerObservationsTest {
       rewards[k] = rng.nextInt(3) - 1;
       term[k] = rng.nextDouble() < 0.02;
     }
-    return new Rollout(steps, envs, shape, pixels, floats, a, logProbs, values, rewards, term,
-        new boolean[n], new float[n], new float[envs]);
+    Observations obs = pixels != null
+        ? Observations.ofBytes(new ObservationSpace(shape, ObservationSpace.Dtype.UINT8), n, pixels)
+        : Observations.ofFloats(new ObservationSpace(shape, ObservationSpace.Dtype.FLOAT32), n,
+            floats);
+    return new Trajectory(steps, envs, obs, a, logProbs, values, rewards, term, new boolean[n],
+        new float[n], new float[envs], new long[steps]);
   }
 
   /** The same pixels as UINT8 bytes and as floats 0..255 must give bit-identical parameters. */
@@ -76,7 +83,7 @@ class PpoLearnerObservationsTest {
             .setOptimizer(Optimizers.create("adam", Map.of("lr", 1e-2)))
             .optConfig(PpoConfig.builder().optMinibatchSize(8).optSeed(2).build())
             .build();
-        Rollout r = variant == 0
+        Trajectory r = variant == 0
             ? rollout(pixels, null, steps, envs, new int[] {2, 5}, 3, 9)
             : rollout(null, floats, steps, envs, new int[] {2, 5}, 3, 9);
         learner.update(r, 0);

@@ -3,6 +3,9 @@
 
 package dev.ample.learner;
 
+import dev.ample.agents.Trajectory;
+import dev.ample.envs.ObservationSpace;
+import dev.ample.envs.Observations;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -68,7 +71,7 @@ class PpoLearnerStateTest {
    * A rollout that does not depend on the policy (so two runs can be fed the same data): random
    * observations, actions, rewards and values, log-probs near uniform, both kinds of episode end.
    */
-  static Rollout syntheticRollout(long seed) {
+  static Trajectory syntheticRollout(long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
     int n = T * N;
     float[] obs = new float[n * OBS];
@@ -95,16 +98,17 @@ class PpoLearnerStateTest {
     for (int i = 0; i < N; i++) {
       boot[i] = (float) rng.nextGaussian();
     }
-    return new Rollout(T, N, new int[] {OBS}, null, obs, actions, logProbs, values, rewards, term,
-        trunc, finals, boot);
+    return new Trajectory(T, N, Observations.ofFloats(
+            new ObservationSpace(new int[] {OBS}, ObservationSpace.Dtype.FLOAT32), T * N, obs),
+        actions, logProbs, values, rewards, term, trunc, finals, boot, new long[T]);
   }
 
-  private static Rollout withReward(Rollout r, int k, float reward) {
+  private static Trajectory withReward(Trajectory r, int k, float reward) {
     float[] rewards = r.rewards().clone();
     rewards[k] = reward;
-    return new Rollout(r.steps(), r.envs(), r.observationShape(), r.byteObservations(),
-        r.floatObservations(), r.actions(), r.logProbs(), r.values(), rewards, r.terminated(),
-        r.truncated(), r.finalValues(), r.bootstrapValues());
+    return new Trajectory(r.steps(), r.envs(), r.observations(), r.actions(), r.logProbs(),
+        r.values(), rewards, r.terminated(), r.truncated(), r.finalValues(), r.bootstrapValues(),
+        r.policyVersions());
   }
 
   private static byte[] state(PpoLearner learner) throws IOException {
@@ -166,7 +170,7 @@ class PpoLearnerStateTest {
       PpoLearner learner = learner(net, m, null);
       learner.update(syntheticRollout(0), 0);
       byte[] before = state(learner);
-      Rollout bad = withReward(syntheticRollout(1), 37, Float.NaN);
+      Trajectory bad = withReward(syntheticRollout(1), 37, Float.NaN);
       IllegalArgumentException e =
           assertThrows(IllegalArgumentException.class, () -> learner.update(bad, 0.1));
       assertTrue(e.getMessage().contains("rewards[37]"), e.getMessage());
@@ -190,12 +194,12 @@ class PpoLearnerStateTest {
       PpoLearner learner = learner(net, m, null);
       learner.update(syntheticRollout(0), 0);
       byte[] before = state(learner);
-      Rollout huge = syntheticRollout(1);
+      Trajectory huge = syntheticRollout(1);
       float[] rewards = huge.rewards();
       java.util.Arrays.fill(rewards, 1e30f);
-      Rollout bad = new Rollout(T, N, huge.observationShape(), null, huge.floatObservations(),
-          huge.actions(), huge.logProbs(), huge.values(), rewards, huge.terminated(),
-          huge.truncated(), huge.finalValues(), huge.bootstrapValues());
+      Trajectory bad = new Trajectory(T, N, huge.observations(), huge.actions(), huge.logProbs(),
+          huge.values(), rewards, huge.terminated(), huge.truncated(), huge.finalValues(),
+          huge.bootstrapValues(), huge.policyVersions());
       IllegalArgumentException e =
           assertThrows(IllegalArgumentException.class, () -> learner.update(bad, 0.1));
       assertTrue(e.getMessage().contains("not finite"), e.getMessage());

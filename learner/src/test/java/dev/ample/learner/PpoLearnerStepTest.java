@@ -3,6 +3,9 @@
 
 package dev.ample.learner;
 
+import dev.ample.agents.Trajectory;
+import dev.ample.envs.ObservationSpace;
+import dev.ample.envs.Observations;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -95,8 +98,10 @@ class PpoLearnerStepTest {
         oldLogProbs[i] = (float) (logp[i][actions[i]] + offsets[i % offsets.length]);
       }
       // T = 1, N = B, every step terminal: advantage = r - V_rollout, return = r.
-      Rollout rollout = new Rollout(1, B, new int[] {D}, null, obs, actions, oldLogProbs, values,
-          rewards, allTrue(B), new boolean[B], new float[B], new float[B]);
+      Trajectory rollout = new Trajectory(1, B, Observations.ofFloats(
+              new ObservationSpace(new int[] {D}, ObservationSpace.Dtype.FLOAT32), B, obs),
+          actions, oldLogProbs, values, rewards, allTrue(B), new boolean[B], new float[B],
+          new float[B], new long[1]);
 
       double[] advantages = new double[B];
       for (int i = 0; i < B; i++) {

@@ -11,17 +11,15 @@ import akka.actor.typed.javadsl.AskPattern;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.ample.agents.Agent;
+import dev.ample.agents.PolicySnapshot;
 import dev.ample.envs.EnvConfig;
-import dev.ample.envs.Envs;
 import dev.ample.envs.ObservationSpace;
 import dev.ample.envs.VectorEnv;
-import dev.ample.envs.atari.ale.AleGames;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -34,7 +32,7 @@ import java.util.concurrent.TimeoutException;
  *
  * <pre>{@code
  * try (LocalRollout rollout = LocalRollout.start(EnvConfig.of("catch", 8), 2, agent, 1)) {
- *   RolloutBatch batch = rollout.collect(128);
+ *   RolloutBatch batch = rollout.collect(128, learner.snapshot());
  * }
  * }</pre>
  *
@@ -49,7 +47,10 @@ import java.util.concurrent.TimeoutException;
  * threads are daemons, so a rollout that is never closed cannot keep the JVM alive, but {@link
  * #close} is what closes the envs (Python workers, native emulators).
  *
- * <p>Not thread safe: one caller at a time (calls are serialised).
+ * <p>One request at a time: a collect asked for while another runs fails with "a rollout request
+ * is already running". {@link #collectAsync} returns at once, so the caller can update a learner
+ * while the envs step (overlapped collection); the agent acts with the snapshot the collect
+ * carries, on a network of its own.
  */
 public final class LocalRollout implements AutoCloseable {
 
@@ -83,20 +84,15 @@ public final class LocalRollout implements AutoCloseable {
       "  thread-pool-executor.allow-core-timeout = off",
       "}");
 
-  /** Creates runner r's vector env of {@code count} envs (a test seam; see the overload). */
-  @FunctionalInterface
-  interface RunnerEnvs {
-    VectorEnv create(int runner, int count);
-  }
-
   private final ActorSystem<SpawnProtocol.Command> system;
   private final ActorRef<RolloutCoordinator.Command> coordinator;
   private final List<VectorEnv> envs;
   private final ObservationSpace space;
   private final int numActions;
   private final int numEnvs;
-  private String failure;
-  private boolean closed;
+  private final int framesPerStep;
+  private volatile String failure;
+  private volatile boolean closed;
 
   private LocalRollout(
       ActorSystem<SpawnProtocol.Command> system, ActorRef<RolloutCoordinator.Command> coordinator,
@@ -107,70 +103,47 @@ public final class LocalRollout implements AutoCloseable {
     this.space = envs.get(0).observationSpace();
     this.numActions = envs.get(0).numActions();
     this.numEnvs = envs.stream().mapToInt(VectorEnv::numEnvs).sum();
+    this.framesPerStep = envs.get(0).framesPerStep();
   }
 
   /**
-   * Starts an actor system with {@code runners} EnvRunners splitting env.numEnvs() envs as evenly as
-   * possible (runner r's envs are created with Envs.create for its share; seeds: env i of the whole
-   * vector gets seed + i). Resets all envs.
-   *
-   * <p>The envs are created on the calling thread, one runner after another; an error creating one
-   * (an unknown id, a missing ROM, a missing Python package) closes those already made and is
-   * thrown as it is. A failing reset throws a {@link RolloutException}.
-   *
-   * @param runners 1..env.numEnvs(); the first {@code numEnvs % runners} runners get one env more
+   * {@link #start(RolloutEnvs, Agent, long)} over {@link RolloutEnvs#open(EnvConfig, int)
+   * RolloutEnvs.open(env, runners)}: for callers that build the agent without asking the envs.
    */
   public static LocalRollout start(EnvConfig env, int runners, Agent agent, long seed) {
-    return start(env.numEnvs(), runners, (r, count) -> Envs.create(withNumEnvs(env, count)),
-        frameSkip(env), agent, seed);
-  }
-
-  /**
-   * As {@link #start(EnvConfig, int, Agent, long)} with envs from {@code envsOfRunner} (called as
-   * {@code create(runner, count)} for runner 0, 1, ... in order; it must return a vector env of
-   * exactly {@code count} envs). For tests: wrapping envs, e.g. in one that fails mid-rollout.
-   */
-  static LocalRollout start(
-      int numEnvs, int runners, RunnerEnvs envsOfRunner, long frameSkip, Agent agent, long seed) {
-    if (runners < 1 || runners > numEnvs) {
-      throw new IllegalArgumentException(
-          "rollout runners must be in 1.." + numEnvs + " (one env at least each), got " + runners);
-    }
     if (agent == null) {
       throw new IllegalArgumentException("a rollout needs an agent");
     }
-    List<VectorEnv> envs = new ArrayList<>();
+    return start(RolloutEnvs.open(env, runners), agent, seed);
+  }
+
+  /**
+   * Starts an actor system with one EnvRunner per vector env of {@code envs} (which it takes over:
+   * closing the rollout closes them) and resets all envs, env i of the whole vector with seed
+   * {@code seed + i}. A failing reset throws a {@link RolloutException}; on any failure the envs
+   * are closed.
+   */
+  public static LocalRollout start(RolloutEnvs envs, Agent agent, long seed) {
+    List<VectorEnv> owned = envs.handOver();
     ActorSystem<SpawnProtocol.Command> system = null;
     try {
-      for (int r = 0; r < runners; r++) {
-        int count = numEnvs / runners + (r < numEnvs % runners ? 1 : 0);
-        VectorEnv e = envsOfRunner.create(r, count);
-        envs.add(e);
-        if (e.numEnvs() != count) {
-          throw new IllegalStateException(
-              "runner " + r + " got a vector env of " + e.numEnvs() + " envs, expected " + count);
-        }
-        if (!e.observationSpace().equals(envs.get(0).observationSpace())
-            || e.numActions() != envs.get(0).numActions()) {
-          throw new IllegalStateException("runner " + r + "'s envs differ from runner 0's: "
-              + e.observationSpace() + " with " + e.numActions() + " actions vs "
-              + envs.get(0).observationSpace() + " with " + envs.get(0).numActions());
-        }
+      if (agent == null) {
+        throw new IllegalArgumentException("a rollout needs an agent");
       }
       system = ActorSystem.create(SpawnProtocol.create(), "ample-rollout", akkaConfig());
       ActorSystem<SpawnProtocol.Command> sys = system;
-      ActorRef<RolloutCoordinator.Command> coordinator = await(sys,
+      ActorRef<RolloutCoordinator.Command> coordinator = await(
           AskPattern.<SpawnProtocol.Command, ActorRef<RolloutCoordinator.Command>>ask(sys,
               replyTo -> new SpawnProtocol.Spawn<>(
-                  RolloutCoordinator.create(List.copyOf(envs), DispatcherSelector.fromConfig(DISPATCHER),
-                      agent, actionRandom(seed), frameSkip),
+                  RolloutCoordinator.create(owned, DispatcherSelector.fromConfig(DISPATCHER),
+                      agent, actionRandom(seed), envs.framesPerStep()),
                   "coordinator", DispatcherSelector.fromConfig(DISPATCHER), replyTo),
-              REQUEST_TIMEOUT, sys.scheduler()), "starting the coordinator");
-      LocalRollout rollout = new LocalRollout(system, coordinator, List.copyOf(envs));
-      rollout.request(replyTo -> new RolloutCoordinator.Start(seed, replyTo), "reset");
+              REQUEST_TIMEOUT, sys.scheduler()).toCompletableFuture());
+      LocalRollout rollout = new LocalRollout(system, coordinator, owned);
+      await(rollout.request(replyTo -> new RolloutCoordinator.Start(seed, replyTo), "reset"));
       return rollout;
     } catch (RuntimeException | Error e) {
-      shutDown(system, envs, e);
+      shutDown(system, owned, e);
       throw e;
     }
   }
@@ -182,19 +155,6 @@ public final class LocalRollout implements AutoCloseable {
    */
   public static SplittableRandom actionRandom(long seed) {
     return new SplittableRandom(seed).split();
-  }
-
-  /**
-   * Emulator frames per agent step for an env config, routed as {@link Envs#create} routes ids:
-   * built-in ids ({@link Envs#BUILTIN_IDS}) 1; ids naming an ALE game (on the native or the
-   * Gymnasium backend, which both go through the Java Atari preprocessing) {@code
-   * env.atari().frameSkip()}; any other (Gymnasium) id 1.
-   */
-  public static int frameSkip(EnvConfig env) {
-    if (Envs.BUILTIN_IDS.contains(env.id().toLowerCase(Locale.ROOT))) {
-      return 1;
-    }
-    return AleGames.isSupported(AleGames.romName(env.id())) ? env.atari().frameSkip() : 1;
   }
 
   public ObservationSpace observationSpace() {
@@ -209,13 +169,29 @@ public final class LocalRollout implements AutoCloseable {
     return numEnvs;
   }
 
+  /** Emulator frames per agent step of the envs ({@link VectorEnv#framesPerStep()}). */
+  public int framesPerStep() {
+    return framesPerStep;
+  }
+
   /**
-   * Blocks until T steps of all envs are collected (continuing from where the last batch ended: the
-   * envs are NOT reset between batches). Fails with a RolloutException (RuntimeException) whose
-   * one-line message names the runner/env and the cause when an env throws (e.g. a dead Python
-   * worker), and the rollout is unusable afterwards.
+   * Blocks until T steps of all envs are collected with {@code policy} ({@link #collectAsync}).
+   * Fails with a RolloutException (RuntimeException) whose one-line message names the runner/env
+   * and the cause when an env throws (e.g. a dead Python worker), and the rollout is unusable
+   * afterwards.
    */
-  public synchronized RolloutBatch collect(int steps) {
+  public RolloutBatch collect(int steps, PolicySnapshot policy) {
+    return await(collectAsync(steps, policy));
+  }
+
+  /**
+   * Starts collecting T steps of all envs, acting with {@code policy} (continuing from where the
+   * last batch ended: the envs are NOT reset between batches), and returns at once. The answer
+   * completes with the batch, or exceptionally with a {@link RolloutException} as {@link #collect}
+   * throws it; closing the rollout meanwhile completes it with "collect interrupted: the rollout
+   * was closed" (the partial batch is dropped).
+   */
+  public CompletableFuture<RolloutBatch> collectAsync(int steps, PolicySnapshot policy) {
     if (closed) {
       throw new IllegalStateException("rollout is closed");
     }
@@ -225,50 +201,69 @@ public final class LocalRollout implements AutoCloseable {
     if (steps < 1) {
       throw new IllegalArgumentException("collect needs steps >= 1, got " + steps);
     }
-    RolloutCoordinator.Reply reply =
-        request(replyTo -> new RolloutCoordinator.Collect(steps, replyTo), "collect");
-    return ((RolloutCoordinator.Collected) reply).batch();
+    if (policy == null) {
+      throw new IllegalArgumentException("collect needs a policy snapshot to act with");
+    }
+    return request(replyTo -> new RolloutCoordinator.Collect(steps, policy, replyTo), "collect")
+        .thenApply(reply -> ((RolloutCoordinator.Collected) reply).batch());
   }
 
-  private RolloutCoordinator.Reply request(
+  /**
+   * Asks the coordinator; the answer completes exceptionally with a RolloutException on a {@link
+   * RolloutCoordinator.Failed} reply, a timeout, or the system stopping first (each leaves the
+   * rollout unusable).
+   */
+  private CompletableFuture<RolloutCoordinator.Reply> request(
       akka.japi.function.Function<ActorRef<RolloutCoordinator.Reply>, RolloutCoordinator.Command> message,
       String what) {
-    RolloutCoordinator.Reply reply;
-    try {
-      reply = await(system,
-          AskPattern.ask(coordinator, message, REQUEST_TIMEOUT, system.scheduler()), what);
-    } catch (RolloutException e) {
-      failure = e.getMessage();
-      throw e;
-    }
-    if (reply instanceof RolloutCoordinator.Failed f) {
-      failure = f.message();
-      throw new RolloutException(f.message(), f.cause());
-    }
-    return reply;
+    CompletableFuture<RolloutCoordinator.Reply> answer = new CompletableFuture<>();
+    AskPattern.ask(coordinator, message, REQUEST_TIMEOUT, system.scheduler())
+        .whenComplete((reply, error) -> {
+          if (error != null) {
+            answer.completeExceptionally(failed(asRolloutException(what, error)));
+          } else if (reply instanceof RolloutCoordinator.Failed f) {
+            answer.completeExceptionally(failed(new RolloutException(f.message(), f.cause())));
+          } else {
+            answer.complete(reply);
+          }
+        });
+    system.getWhenTerminated().whenComplete((done, error) -> {
+      if (!answer.isDone()) {
+        answer.completeExceptionally(
+            failed(new RolloutException(what + " interrupted: the rollout was closed")));
+      }
+    });
+    return answer;
   }
 
-  /** The ask's answer, or a RolloutException when it times out or the system stops first. */
-  private static <T> T await(
-      ActorSystem<?> system, java.util.concurrent.CompletionStage<T> ask, String what) {
-    CompletableFuture<T> answer = ask.toCompletableFuture();
-    CompletableFuture<akka.Done> stopped = system.getWhenTerminated().toCompletableFuture();
+  private RolloutException failed(RolloutException e) {
+    failure = e.getMessage();
+    return e;
+  }
+
+  private static RolloutException asRolloutException(String what, Throwable cause) {
+    if (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof TimeoutException || cause instanceof akka.pattern.AskTimeoutException) {
+      return new RolloutException(
+          what + " got no answer in " + REQUEST_TIMEOUT.toMinutes() + " min (a hung env?)", cause);
+    }
+    return new RolloutException(what + " failed: " + RolloutException.describe(cause), cause);
+  }
+
+  /** The answer, or its RolloutException thrown on this thread. */
+  private static <T> T await(CompletableFuture<T> answer) {
     try {
-      CompletableFuture.anyOf(answer, stopped).get();
-      if (!answer.isDone()) {
-        throw new RolloutException(what + " interrupted: the rollout was closed");
-      }
       return answer.get();
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof TimeoutException || cause instanceof akka.pattern.AskTimeoutException) {
-        throw new RolloutException(
-            what + " got no answer in " + REQUEST_TIMEOUT.toMinutes() + " min (a hung env?)", cause);
+      if (e.getCause() instanceof RolloutException r) {
+        throw r;
       }
-      throw new RolloutException(what + " failed: " + RolloutException.describe(cause), cause);
+      throw asRolloutException("request", e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new RolloutException(what + " interrupted", e);
+      throw new RolloutException("interrupted while waiting for the rollout", e);
     }
   }
 
@@ -287,7 +282,7 @@ public final class LocalRollout implements AutoCloseable {
    */
   private static void shutDown(
       ActorSystem<?> system, List<VectorEnv> envs, Throwable primary) {
-    RuntimeException problem = null;
+    RuntimeException stopping = null;
     if (system != null) {
       system.terminate();
       try {
@@ -297,10 +292,26 @@ public final class LocalRollout implements AutoCloseable {
         Thread.currentThread().interrupt();
       } catch (ExecutionException | TimeoutException e) {
         // Close the envs anyway: a leaked Python worker is worse than closing a busy env.
-        problem = new RolloutException(
+        stopping = new RolloutException(
             "actor system did not stop in " + SHUTDOWN_TIMEOUT.toSeconds() + " s", e);
       }
     }
+    closeAll(envs, primary != null ? primary : stopping);
+    if (stopping != null) {
+      if (primary != null) {
+        primary.addSuppressed(stopping);
+      } else {
+        throw stopping;
+      }
+    }
+  }
+
+  /**
+   * Closes every env; failures are added to {@code primary}, or (without one) the first is thrown
+   * after all are closed.
+   */
+  static void closeAll(List<VectorEnv> envs, Throwable primary) {
+    RuntimeException problem = null;
     for (VectorEnv e : envs) {
       try {
         e.close();
@@ -338,7 +349,4 @@ public final class LocalRollout implements AutoCloseable {
         .withFallback(ConfigFactory.defaultReference(LocalRollout.class.getClassLoader()));
   }
 
-  private static EnvConfig withNumEnvs(EnvConfig c, int n) {
-    return new EnvConfig(c.id(), c.backend(), n, c.romDir(), c.atari(), c.allowUnverifiedRom());
-  }
 }

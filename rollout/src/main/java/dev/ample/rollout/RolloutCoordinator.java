@@ -11,8 +11,10 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import dev.ample.agents.Agent;
+import dev.ample.agents.PolicySnapshot;
 import dev.ample.envs.EpisodeEnd;
 import dev.ample.envs.ObservationSpace;
+import dev.ample.envs.Observations;
 import dev.ample.envs.StepResult;
 import dev.ample.envs.VectorEnv;
 import java.util.List;
@@ -24,6 +26,10 @@ import java.util.SplittableRandom;
  * round over the runners; a runner's failure ends the round with an explicit {@link Failed} reply
  * and leaves the coordinator refusing further work. Inference runs here, so one thread at a time
  * uses the agent; this actor runs on the rollout's pinned dispatcher, as the runners do.
+ *
+ * <p>A collect acts with the policy snapshot it carries: the agent loads it before the first step
+ * (unless it already holds that version) and every step records the version it acted with. The
+ * agent's network is its own, so a learner updating meanwhile cannot change what a collect reads.
  *
  * <p>Per step t: observations s_t go into the buffer; act(s_t) gives a_t, log-probs, V(s_t); the
  * runners step; rewards, flags and ended games are recorded in env order; V of the final
@@ -39,8 +45,8 @@ final class RolloutCoordinator extends AbstractBehavior<RolloutCoordinator.Comma
   /** Reset every env (env i of the whole vector gets seed + i) and reply {@link Ready}. */
   record Start(long seed, ActorRef<Reply> replyTo) implements Command {}
 
-  /** Collect T steps of every env and reply {@link Collected}. */
-  record Collect(int steps, ActorRef<Reply> replyTo) implements Command {}
+  /** Collect T steps of every env acting with {@code policy} and reply {@link Collected}. */
+  record Collect(int steps, PolicySnapshot policy, ActorRef<Reply> replyTo) implements Command {}
 
   /** A runner's answer, adapted into this protocol. */
   private record FromRunner(EnvRunner.Result result) implements Command {}
@@ -60,18 +66,15 @@ final class RolloutCoordinator extends AbstractBehavior<RolloutCoordinator.Comma
   private final Agent agent;
   private final SplittableRandom rng;
   private final ObservationSpace space;
-  private final int[] obsShape;
-  private final int obsSize;
-  private final boolean bytes;
   private final int numEnvs;
-  private final long frameSkip;
+  private final long framesPerStep;
   private final int[] first;
   private final int[] counts;
   private final List<ActorRef<EnvRunner.Command>> runners;
   private final ActorRef<EnvRunner.Result> runnerReplies;
 
   /** N observations s_t, the next act input. */
-  private final Object current;
+  private final Observations current;
   private final EnvRunner.Stepped[] round;
   private int awaiting;
   private ActorRef<Reply> replyTo;
@@ -85,21 +88,19 @@ final class RolloutCoordinator extends AbstractBehavior<RolloutCoordinator.Comma
    */
   static Behavior<Command> create(
       List<VectorEnv> envs, DispatcherSelector dispatcher, Agent agent, SplittableRandom rng,
-      long frameSkip) {
-    return Behaviors.setup(ctx -> new RolloutCoordinator(ctx, envs, dispatcher, agent, rng, frameSkip));
+      long framesPerStep) {
+    return Behaviors.setup(
+        ctx -> new RolloutCoordinator(ctx, envs, dispatcher, agent, rng, framesPerStep));
   }
 
   private RolloutCoordinator(
       ActorContext<Command> ctx, List<VectorEnv> envs, DispatcherSelector dispatcher, Agent agent,
-      SplittableRandom rng, long frameSkip) {
+      SplittableRandom rng, long framesPerStep) {
     super(ctx);
     this.agent = agent;
     this.rng = rng;
-    this.frameSkip = frameSkip;
+    this.framesPerStep = framesPerStep;
     this.space = envs.get(0).observationSpace();
-    this.obsShape = space.shape();
-    this.obsSize = space.size();
-    this.bytes = space.dtype() == ObservationSpace.Dtype.UINT8;
     first = new int[envs.size()];
     counts = new int[envs.size()];
     int n = 0;
@@ -109,7 +110,7 @@ final class RolloutCoordinator extends AbstractBehavior<RolloutCoordinator.Comma
       n += counts[r];
     }
     numEnvs = n;
-    current = bytes ? new byte[n * obsSize] : new float[n * obsSize];
+    current = Observations.allocate(space, n);
     round = new EnvRunner.Stepped[envs.size()];
     runnerReplies = ctx.messageAdapter(EnvRunner.Result.class, FromRunner::new);
     runners = new java.util.ArrayList<>();
@@ -151,7 +152,11 @@ final class RolloutCoordinator extends AbstractBehavior<RolloutCoordinator.Comma
     replyTo = collect.replyTo();
     try {
       buffer = new RolloutBuffer(collect.steps(), numEnvs, space);
-    } catch (IllegalArgumentException e) {
+      if (collect.policy().version() != agent.policyVersion()) {
+        agent.load(collect.policy());
+      }
+    } catch (RuntimeException e) { // a buffer too large, a snapshot that does not fit
+      buffer = null;
       replyTo = null;
       collect.replyTo().tell(new Failed(e.getMessage(), e));
       return this;
@@ -178,9 +183,8 @@ final class RolloutCoordinator extends AbstractBehavior<RolloutCoordinator.Comma
     Agent.Acted acted;
     try {
       buffer.putObservations(t, current);
-      acted = bytes
-          ? agent.act((byte[]) current, null, obsShape, numEnvs, rng)
-          : agent.act(null, (float[]) current, obsShape, numEnvs, rng);
+      buffer.policyVersions[t] = agent.policyVersion();
+      acted = agent.act(current, rng);
     } catch (RuntimeException e) {
       fail("inference failed: " + RolloutException.describe(e), e);
       return;
@@ -229,13 +233,7 @@ final class RolloutCoordinator extends AbstractBehavior<RolloutCoordinator.Comma
   /** Copies each runner's next observations into the act input (their one copy before the buffer). */
   private void gatherObservations() {
     for (int r = 0; r < round.length; r++) {
-      StepResult res = round[r].result();
-      int len = counts[r] * obsSize;
-      if (bytes) {
-        System.arraycopy(res.observations().bytes(), 0, current, first[r] * obsSize, len);
-      } else {
-        System.arraycopy(res.observations().floats(), 0, current, first[r] * obsSize, len);
-      }
+      round[r].result().observations().copyRows(0, current, first[r], counts[r]);
     }
   }
 
@@ -267,33 +265,25 @@ final class RolloutCoordinator extends AbstractBehavior<RolloutCoordinator.Comma
       beginStep();
       return;
     }
-    float[] bootstrap = bytes
-        ? agent.values((byte[]) current, null, obsShape, numEnvs)
-        : agent.values(null, (float[]) current, obsShape, numEnvs);
-    RolloutBatch batch = buffer.toBatch(bootstrap, frameSkip);
+    float[] bootstrap = agent.values(current);
+    RolloutBatch batch = buffer.toBatch(bootstrap, framesPerStep);
     buffer = null;
     reply(new Collected(batch));
   }
 
   /** V of the final observations of this step's truncated envs, in one batch of just those envs. */
   private void finalValues(int base, int m) {
-    byte[] b = bytes ? new byte[m * obsSize] : null;
-    float[] f = bytes ? null : new float[m * obsSize];
+    Observations finals = Observations.allocate(space, m);
     int row = 0;
     for (int r = 0; r < round.length; r++) {
       StepResult res = round[r].result();
       for (int j = 0; j < counts[r]; j++) {
         if (res.truncated()[j]) {
-          if (bytes) {
-            System.arraycopy(res.finalObservations().bytes(), j * obsSize, b, row * obsSize, obsSize);
-          } else {
-            System.arraycopy(res.finalObservations().floats(), j * obsSize, f, row * obsSize, obsSize);
-          }
-          row++;
+          res.finalObservations().copyRows(j, finals, row++, 1);
         }
       }
     }
-    float[] v = agent.values(b, f, obsShape, m);
+    float[] v = agent.values(finals);
     row = 0;
     for (int i = 0; i < numEnvs; i++) {
       if (buffer.truncated[base + i]) {

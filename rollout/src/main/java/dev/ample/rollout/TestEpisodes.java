@@ -6,7 +6,6 @@ package dev.ample.rollout;
 import dev.ample.agents.Agent;
 import dev.ample.envs.EnvConfig;
 import dev.ample.envs.Envs;
-import dev.ample.envs.ObservationSpace;
 import dev.ample.envs.Observations;
 import dev.ample.envs.StepResult;
 import dev.ample.envs.VectorEnv;
@@ -29,8 +28,9 @@ import java.util.function.Consumer;
  *
  * <p>Each {@link #play} call creates its env and closes it at the end, so the training envs and
  * their episodes are never touched. It runs in a plain loop on the caller's thread, not on the
- * rollout's actors: one env needs no scatter/gather, and between iterations the training rollout
- * is idle, so its agent can be borrowed. The agent's randomness is only the {@code rng} given, so
+ * rollout's actors: one env needs no scatter/gather. The agent is the caller's (in {@code ./ample
+ * train} one of its own, loaded with the snapshot to test, so an overlapped collection is not
+ * disturbed). The agent's randomness is only the {@code rng} given, so
  * playing test episodes leaves the training stream unchanged.
  *
  * <p>An episode the env does not end within {@code maxSteps} agent steps is cut there and counted
@@ -171,15 +171,13 @@ public final class TestEpisodes {
   }
 
   private Episode playOne(VectorEnv vec, SplittableRandom rng, Consumer<Observations> frames) {
-    ObservationSpace space = vec.observationSpace();
-    int[] shape = space.shape();
     Observations obs = vec.reset(rng.nextLong()).observations();
     frames.accept(obs);
     double rawReturn = 0;
     for (int length = 1; ; length++) {
       int[] actions = greedy
-          ? agent.greedyActions(obs.bytes(), obs.floats(), shape, 1)
-          : agent.act(obs.bytes(), obs.floats(), shape, 1, rng).actions();
+          ? agent.greedyActions(obs)
+          : agent.act(obs, rng).actions();
       StepResult r = vec.step(actions);
       rawReturn += r.rewards()[0];
       if (r.done(0)) {

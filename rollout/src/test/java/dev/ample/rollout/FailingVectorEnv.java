@@ -7,10 +7,16 @@ import dev.ample.envs.ObservationSpace;
 import dev.ample.envs.StepResult;
 import dev.ample.envs.VectorEnv;
 
-/** Passes through to a vector env and throws on its {@code failAt}-th step, like a dead worker. */
+/**
+ * Passes through to a vector env and throws on its {@code failAt}-th step, like a dead worker; it
+ * can also run a hook before a step, or claim another frame count.
+ */
 final class FailingVectorEnv implements VectorEnv {
   private final VectorEnv inner;
   private final int failAt;
+  private int framesPerStep;
+  private int hookAt = -1;
+  private Runnable hook;
   private int steps;
   volatile boolean closed;
   boolean failReset;
@@ -36,6 +42,17 @@ final class FailingVectorEnv implements VectorEnv {
   }
 
   @Override
+  public int framesPerStep() {
+    return framesPerStep > 0 ? framesPerStep : inner.framesPerStep();
+  }
+
+  /** This env, claiming {@code frames} emulator frames per step. */
+  FailingVectorEnv withFramesPerStep(int frames) {
+    framesPerStep = frames;
+    return this;
+  }
+
+  @Override
   public StepResult reset(long seed) {
     if (failReset) {
       throw new IllegalStateException("gymnasium worker did not start");
@@ -48,7 +65,16 @@ final class FailingVectorEnv implements VectorEnv {
     if (++steps == failAt) {
       throw new IllegalStateException("gymnasium worker died (exit code 137)\nstack of the worker");
     }
+    if (steps == hookAt) {
+      hook.run();
+    }
     return inner.step(actions);
+  }
+
+  /** Runs {@code action} on this env's thread just before its {@code step}-th step. */
+  void onStep(int step, Runnable action) {
+    hookAt = step;
+    hook = action;
   }
 
   @Override

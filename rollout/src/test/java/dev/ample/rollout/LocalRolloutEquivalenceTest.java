@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ample.agents.Agent;
+import dev.ample.agents.Trajectory;
 import dev.ample.envs.EnvConfig;
 import dev.ample.envs.EpisodeEnd;
 import dev.ample.envs.ObservationSpace;
@@ -35,17 +36,13 @@ class LocalRolloutEquivalenceTest {
   /** The reference: one VectorEnv of N envs stepped in a loop, as LocalRollout documents. */
   static List<RolloutBatch> reference(VectorEnv env, Agent agent, long seed, int steps, int collects) {
     ObservationSpace space = env.observationSpace();
-    int[] shape = space.shape();
-    int size = space.size();
     int n = env.numEnvs();
-    boolean u8 = space.dtype() == ObservationSpace.Dtype.UINT8;
     SplittableRandom rng = LocalRollout.actionRandom(seed);
     Observations obs = env.reset(seed).observations();
     List<RolloutBatch> batches = new ArrayList<>();
     for (int c = 0; c < collects; c++) {
       int tn = steps * n;
-      byte[] bo = u8 ? new byte[tn * size] : null;
-      float[] fo = u8 ? null : new float[tn * size];
+      Observations all = Observations.allocate(space, tn);
       int[] actions = new int[tn];
       float[] logProbs = new float[tn];
       float[] values = new float[tn];
@@ -55,12 +52,8 @@ class LocalRolloutEquivalenceTest {
       float[] finalValues = new float[tn];
       List<EpisodeEnd> episodes = new ArrayList<>();
       for (int t = 0; t < steps; t++) {
-        if (u8) {
-          System.arraycopy(obs.bytes(), 0, bo, t * n * size, n * size);
-        } else {
-          System.arraycopy(obs.floats(), 0, fo, t * n * size, n * size);
-        }
-        Agent.Acted a = agent.act(obs.bytes(), obs.floats(), shape, n, rng);
+        obs.copyRows(0, all, t * n, n);
+        Agent.Acted a = agent.act(obs, rng);
         StepResult r = env.step(a.actions());
         List<Integer> cut = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -80,36 +73,35 @@ class LocalRolloutEquivalenceTest {
         }
         if (!cut.isEmpty()) {
           // V of the truncated envs' final observations, one batch of just those, in env order.
-          int m = cut.size();
-          byte[] fb = u8 ? new byte[m * size] : null;
-          float[] ff = u8 ? null : new float[m * size];
-          for (int j = 0; j < m; j++) {
-            if (u8) {
-              System.arraycopy(r.finalObservations().bytes(), cut.get(j) * size, fb, j * size, size);
-            } else {
-              System.arraycopy(r.finalObservations().floats(), cut.get(j) * size, ff, j * size, size);
-            }
+          Observations finals = Observations.allocate(space, cut.size());
+          for (int j = 0; j < cut.size(); j++) {
+            r.finalObservations().copyRows(cut.get(j), finals, j, 1);
           }
-          float[] v = agent.values(fb, ff, shape, m);
-          for (int j = 0; j < m; j++) {
+          float[] v = agent.values(finals);
+          for (int j = 0; j < cut.size(); j++) {
             finalValues[t * n + cut.get(j)] = v[j];
           }
         }
         obs = r.observations();
       }
-      float[] bootstrap = agent.values(obs.bytes(), obs.floats(), shape, n);
-      batches.add(new RolloutBatch(steps, n, space, bo, fo, actions, logProbs, values, rewards,
-          terminated, truncated, finalValues, bootstrap, episodes, tn, tn));
+      float[] bootstrap = agent.values(obs);
+      Trajectory trajectory = new Trajectory(steps, n, all, actions, logProbs, values, rewards,
+          terminated, truncated, finalValues, bootstrap, new long[steps]);
+      batches.add(new RolloutBatch(trajectory, episodes, tn, tn));
     }
     return batches;
   }
 
-  static void assertSameBatch(RolloutBatch want, RolloutBatch got, String where) {
+  static void assertSameBatch(RolloutBatch wantBatch, RolloutBatch gotBatch, String where) {
+    Trajectory want = wantBatch.trajectory();
+    Trajectory got = gotBatch.trajectory();
     assertEquals(want.steps(), got.steps(), where);
     assertEquals(want.envs(), got.envs(), where);
     assertEquals(want.space(), got.space(), where);
-    assertArrayEquals(want.byteObservations(), got.byteObservations(), where + " byte observations");
-    assertArrayEquals(want.floatObservations(), got.floatObservations(), where + " float observations");
+    assertArrayEquals(want.observations().bytes(), got.observations().bytes(),
+        where + " byte observations");
+    assertArrayEquals(want.observations().floats(), got.observations().floats(),
+        where + " float observations");
     assertArrayEquals(want.actions(), got.actions(), where + " actions");
     // assertArrayEquals on floats without a delta compares bit patterns: bit for bit.
     assertArrayEquals(want.logProbs(), got.logProbs(), where + " log-probs");
@@ -119,15 +111,16 @@ class LocalRolloutEquivalenceTest {
     assertArrayEquals(want.truncated(), got.truncated(), where + " truncated");
     assertArrayEquals(want.finalValues(), got.finalValues(), where + " final values");
     assertArrayEquals(want.bootstrapValues(), got.bootstrapValues(), where + " bootstrap values");
-    assertEquals(want.episodes(), got.episodes(), where + " episodes");
-    assertEquals(want.agentSteps(), got.agentSteps(), where + " agent steps");
-    assertEquals(want.frames(), got.frames(), where + " frames");
+    assertArrayEquals(want.policyVersions(), got.policyVersions(), where + " policy versions");
+    assertEquals(wantBatch.episodes(), gotBatch.episodes(), where + " episodes");
+    assertEquals(wantBatch.agentSteps(), gotBatch.agentSteps(), where + " agent steps");
+    assertEquals(wantBatch.frames(), gotBatch.frames(), where + " frames");
   }
 
-  private static List<RolloutBatch> collect(LocalRollout rollout) {
+  private static List<RolloutBatch> collect(LocalRollout rollout, TestAgents a) {
     List<RolloutBatch> got = new ArrayList<>();
     for (int c = 0; c < COLLECTS; c++) {
-      got.add(rollout.collect(STEPS));
+      got.add(rollout.collect(STEPS, a.snapshot));
     }
     return got;
   }
@@ -151,7 +144,7 @@ class LocalRolloutEquivalenceTest {
         assertEquals(3, rollout.numActions());
         assertEquals(new ObservationSpace(new int[] {1, 10, 5}, ObservationSpace.Dtype.UINT8),
             rollout.observationSpace());
-        got = collect(rollout);
+        got = collect(rollout, a);
       }
       assertSame(want, got);
       // Catch episodes last 9 steps: 16 steps x 8 envs end games in every collect.
@@ -168,7 +161,7 @@ class LocalRolloutEquivalenceTest {
       }
       List<RolloutBatch> got;
       try (LocalRollout rollout = LocalRollout.start(EnvConfig.of("cartpole", 8), 2, a.agent, SEED)) {
-        got = collect(rollout);
+        got = collect(rollout, a);
       }
       assertSame(want, got);
     }
@@ -185,18 +178,19 @@ class LocalRolloutEquivalenceTest {
       List<RolloutBatch> got;
       // 3 runners: 3 + 3 + 2 envs.
       try (LocalRollout rollout =
-          LocalRollout.start(8, 3, (r, count) -> envs.apply(count), 1, a.agent, SEED)) {
-        got = collect(rollout);
+          LocalRollout.start(RolloutEnvs.open(8, 3, (r, count) -> envs.apply(count)), a.agent, SEED)) {
+        got = collect(rollout, a);
       }
       assertSame(want, got);
       int cut = 0;
       for (RolloutBatch b : got) {
-        for (int k = 0; k < b.size(); k++) {
-          if (b.truncated()[k]) {
+        Trajectory t = b.trajectory();
+        for (int k = 0; k < t.size(); k++) {
+          if (t.truncated()[k]) {
             cut++;
-            assertTrue(b.finalValues()[k] != 0f, "final value at " + k);
+            assertTrue(t.finalValues()[k] != 0f, "final value at " + k);
           } else {
-            assertEquals(0f, b.finalValues()[k]);
+            assertEquals(0f, t.finalValues()[k]);
           }
         }
       }

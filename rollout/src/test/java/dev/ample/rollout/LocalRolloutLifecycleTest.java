@@ -44,21 +44,21 @@ class LocalRolloutLifecycleTest {
   void anEnvThatThrowsFailsTheCollectNamingTheRunnerAndCause() throws Exception {
     List<FailingVectorEnv> made = new ArrayList<>();
     try (TestAgents a = new TestAgents(new int[] {4}, false, 2)) {
-      LocalRollout rollout = LocalRollout.start(8, 2, (r, count) -> {
+      LocalRollout rollout = LocalRollout.start(RolloutEnvs.open(8, 2, (r, count) -> {
         // Runner 1 dies on its 20th step: inside the second collect of 16 steps.
         FailingVectorEnv e = new FailingVectorEnv(
             new BuiltinVectorEnv(count, CartPole::new), r == 1 ? 20 : Integer.MAX_VALUE);
         made.add(e);
         return e;
-      }, 1, a.agent, 3);
+      }), a.agent, 3);
       assertFalse(rolloutThreads().isEmpty());
-      rollout.collect(16);
-      RolloutException e = assertThrows(RolloutException.class, () -> rollout.collect(16));
+      rollout.collect(16, a.snapshot);
+      RolloutException e = assertThrows(RolloutException.class, () -> rollout.collect(16, a.snapshot));
       assertEquals(
           "runner 1 (envs 4-7) failed: IllegalStateException: gymnasium worker died (exit code 137)",
           e.getMessage());
       assertTrue(e.getCause() instanceof IllegalStateException);
-      RolloutException again = assertThrows(RolloutException.class, () -> rollout.collect(16));
+      RolloutException again = assertThrows(RolloutException.class, () -> rollout.collect(16, a.snapshot));
       assertTrue(again.getMessage().startsWith("rollout unusable after an earlier failure: runner 1"),
           again.getMessage());
 
@@ -67,7 +67,7 @@ class LocalRolloutLifecycleTest {
       rollout.whenTerminated().toCompletableFuture().get(5, TimeUnit.SECONDS);
       assertTrue(made.stream().allMatch(env -> env.closed), "every env closed");
       assertNoRolloutThreadsWithin(5_000);
-      assertThrows(IllegalStateException.class, () -> rollout.collect(1));
+      assertThrows(IllegalStateException.class, () -> rollout.collect(1, a.snapshot));
     }
   }
 
@@ -77,7 +77,7 @@ class LocalRolloutLifecycleTest {
     IllegalArgumentException boom = new IllegalArgumentException("no ROM for pong; set env.rom-dir");
     try (TestAgents a = new TestAgents(new int[] {4}, false, 2)) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> LocalRollout.start(6, 3, (r, count) -> {
+          () -> LocalRollout.start(RolloutEnvs.open(6, 3, (r, count) -> {
             if (r == 2) {
               throw boom;
             }
@@ -85,7 +85,7 @@ class LocalRolloutLifecycleTest {
                 new FailingVectorEnv(new BuiltinVectorEnv(count, CartPole::new), Integer.MAX_VALUE);
             made.add(env);
             return env;
-          }, 1, a.agent, 3));
+          }), a.agent, 3));
       assertSame(boom, e);
       assertEquals(2, made.size());
       assertTrue(made.stream().allMatch(env -> env.closed));
@@ -98,13 +98,13 @@ class LocalRolloutLifecycleTest {
     List<FailingVectorEnv> made = new ArrayList<>();
     try (TestAgents a = new TestAgents(new int[] {4}, false, 2)) {
       RolloutException e = assertThrows(RolloutException.class,
-          () -> LocalRollout.start(4, 2, (r, count) -> {
+          () -> LocalRollout.start(RolloutEnvs.open(4, 2, (r, count) -> {
             FailingVectorEnv env =
                 new FailingVectorEnv(new BuiltinVectorEnv(count, CartPole::new), Integer.MAX_VALUE);
             env.failReset = r == 1;
             made.add(env);
             return env;
-          }, 1, a.agent, 3));
+          }), a.agent, 3));
       assertEquals(
           "runner 1 (envs 2-3) failed: IllegalStateException: gymnasium worker did not start",
           e.getMessage());
@@ -120,14 +120,14 @@ class LocalRolloutLifecycleTest {
       List<EpisodeEnd> episodes = new ArrayList<>();
       long agentSteps = 0;
       for (int c = 0; c < 3; c++) {
-        RolloutBatch b = rollout.collect(32);
+        RolloutBatch b = rollout.collect(32, a.snapshot);
         episodes.addAll(b.episodes());
         assertEquals(32 * 4, b.agentSteps());
         assertEquals(b.agentSteps(), b.frames());
         agentSteps += b.agentSteps();
         int ended = 0;
-        for (int k = 0; k < b.size(); k++) {
-          ended += b.terminated()[k] || b.truncated()[k] ? 1 : 0;
+        for (int k = 0; k < b.trajectory().size(); k++) {
+          ended += b.trajectory().terminated()[k] || b.trajectory().truncated()[k] ? 1 : 0;
         }
         assertEquals(ended, b.episodes().size());
       }
@@ -146,7 +146,7 @@ class LocalRolloutLifecycleTest {
   void catchEpisodesAreWonOrLostGamesOfNineSteps() {
     try (TestAgents a = new TestAgents(new int[] {1, 10, 5}, true, 3);
         LocalRollout rollout = LocalRollout.start(EnvConfig.of("catch", 3), 3, a.agent, 2)) {
-      RolloutBatch b = rollout.collect(27);
+      RolloutBatch b = rollout.collect(27, a.snapshot);
       assertEquals(9, b.episodes().size());
       for (EpisodeEnd e : b.episodes()) {
         assertEquals(9, e.length());
@@ -156,14 +156,16 @@ class LocalRolloutLifecycleTest {
   }
 
   @Test
-  void framesCountTheAtariFrameSkipOnly() {
-    assertEquals(1, LocalRollout.frameSkip(EnvConfig.of("cartpole", 1)));
-    assertEquals(1, LocalRollout.frameSkip(EnvConfig.of("Catch", 1)));
-    assertEquals(4, LocalRollout.frameSkip(EnvConfig.of("pong", 1)));
-    assertEquals(4, LocalRollout.frameSkip(EnvConfig.of("PongNoFrameskip-v4", 1)));
-    assertEquals(4, LocalRollout.frameSkip(EnvConfig.of("ALE/Pong-v5", 1)
-        .withBackend(EnvConfig.Backend.GYMNASIUM)));
-    assertEquals(1, LocalRollout.frameSkip(EnvConfig.of("CartPole-v1", 1)));
+  void framesCountTheEnvsFramesPerStep() {
+    try (TestAgents a = new TestAgents(new int[] {4}, false, 2);
+        LocalRollout rollout = LocalRollout.start(RolloutEnvs.open(4, 2,
+            (r, count) -> new FailingVectorEnv(new BuiltinVectorEnv(count, CartPole::new),
+                Integer.MAX_VALUE).withFramesPerStep(3)), a.agent, 1)) {
+      assertEquals(3, rollout.framesPerStep());
+      RolloutBatch b = rollout.collect(5, a.snapshot);
+      assertEquals(20, b.agentSteps());
+      assertEquals(60, b.frames());
+    }
     assertThrows(IllegalArgumentException.class,
         () -> LocalRollout.start(EnvConfig.of("catch", 2), 3, null, 0));
   }

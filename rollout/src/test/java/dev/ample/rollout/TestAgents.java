@@ -10,18 +10,30 @@ import ai.djl.ndarray.types.DataType;
 import dev.ample.agents.Agent;
 import dev.ample.agents.NatureCnn;
 import dev.ample.agents.Networks;
+import dev.ample.agents.PolicySnapshot;
 import dev.ample.agents.PolicyValueNetwork;
+import dev.ample.envs.ObservationSpace;
 
-/** A small agent for an observation space, with parameters on its own manager. */
+/**
+ * A small network for an observation space (the "learner's", on a manager of its own), its version
+ * 0 snapshot, and an agent running its own copy of it.
+ */
 final class TestAgents implements AutoCloseable {
   final NDManager manager = NDManager.newBaseManager();
+  final PolicyValueNetwork network;
+  final PolicySnapshot snapshot;
   final Agent agent;
 
   TestAgents(int[] obsShape, boolean uint8, int numActions) {
     Engine.getInstance().setRandomSeed(5);
-    PolicyValueNetwork net = Networks.forObservation(obsShape, uint8, numActions, NatureCnn.Padding.VALID);
-    net.initialize(manager, DataType.FLOAT32, Networks.inputShape(obsShape));
-    agent = Agent.of(net, Device.cpu());
+    network = Networks.forObservation(obsShape, uint8, numActions, NatureCnn.Padding.VALID);
+    network.initialize(manager, DataType.FLOAT32, Networks.inputShape(obsShape));
+    snapshot = PolicySnapshot.of(0, network);
+    agent = Agent.create(
+        () -> Networks.forObservation(obsShape, uint8, numActions, NatureCnn.Padding.VALID),
+        new ObservationSpace(obsShape,
+            uint8 ? ObservationSpace.Dtype.UINT8 : ObservationSpace.Dtype.FLOAT32),
+        snapshot, Device.cpu());
   }
 
   @Override

@@ -44,10 +44,18 @@ public record NetworkSettings(NatureCnn.Padding padding, Initialization init) {
    */
   public PolicyValueNetwork create(ObservationSpace space, int numActions, long seed,
       NDManager manager) {
-    boolean uint8 = space.dtype() == ObservationSpace.Dtype.UINT8;
-    PolicyValueNetwork network = Networks.forObservation(space.shape(), uint8, numActions, padding);
+    PolicyValueNetwork network = architecture(space, numActions);
     init.applyTo(network, seed);
     network.initialize(manager, DataType.FLOAT32, Networks.inputShape(space.shape()));
     return network;
+  }
+
+  /**
+   * A new, uninitialised network of the configured architecture for an env's observations and
+   * actions: what {@link #create} initialises, and what an {@code Agent} builds its own copy from.
+   */
+  public PolicyValueNetwork architecture(ObservationSpace space, int numActions) {
+    boolean uint8 = space.dtype() == ObservationSpace.Dtype.UINT8;
+    return Networks.forObservation(space.shape(), uint8, numActions, padding);
   }
 }

@@ -26,6 +26,8 @@ import java.util.Set;
  * @param gradstatsEvery optimizer steps between {@code gradstats.jsonl} records; 0 = off
  * @param runsDir where run directories are created ({@code runs/<name>})
  * @param eval test episodes during training ({@code train.eval-*})
+ * @param overlap collect iteration k+1 while the learner updates on iteration k, acting with the
+ *     snapshot from before that update (policy lag 1); false: collect, then update (lag 0)
  */
 public record TrainSettings(
     PpoConfig ppo,
@@ -38,14 +40,15 @@ public record TrainSettings(
     int keepCheckpoints,
     int gradstatsEvery,
     Path runsDir,
-    EvalSettings eval) {
+    EvalSettings eval,
+    boolean overlap) {
 
   private static final Set<String> PPO_KEYS = Set.of("rollout-steps", "minibatch-size", "epochs",
       "gamma", "lambda", "clip", "anneal-clip", "value-coef", "value-loss", "clip-value",
       "entropy-coef", "normalize-advantages");
   private static final Set<String> TRAIN_KEYS = Set.of("agent-steps", "runners", "seed", "device",
       "checkpoint-every", "keep-checkpoints", "gradstats-every", "runs-dir", "eval-every",
-      "eval-episodes", "eval-greedy");
+      "eval-episodes", "eval-greedy", "overlap");
 
   public TrainSettings {
     require(rolloutSteps >= 1, "ppo.rollout-steps must be >= 1, got " + rolloutSteps);
@@ -84,7 +87,7 @@ public record TrainSettings(
       return new TrainSettings(ppo, p.getInt("rollout-steps"), t.getLong("agent-steps"),
           t.getInt("runners"), t.getLong("seed"), t.getString("device"),
           t.getInt("checkpoint-every"), t.getInt("keep-checkpoints"), t.getInt("gradstats-every"),
-          Path.of(t.getString("runs-dir")), EvalSettings.from(t));
+          Path.of(t.getString("runs-dir")), EvalSettings.from(t), t.getBoolean("overlap"));
     } catch (ConfigException e) {
       throw new IllegalArgumentException("config sections ppo/train: " + e.getMessage()
           + " (see the Configuration section of README.md)", e);

@@ -118,6 +118,11 @@ public final class AtariVectorEnv implements VectorEnv {
     return actionSet.length;
   }
 
+  @Override
+  public int framesPerStep() {
+    return settings.frameSkip();
+  }
+
   /** The agent's actions as ALE action ids. */
   public int[] actionSet() {
     return actionSet.clone();

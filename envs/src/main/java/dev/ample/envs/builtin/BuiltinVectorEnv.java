@@ -54,6 +54,11 @@ public final class BuiltinVectorEnv implements VectorEnv {
   }
 
   @Override
+  public int framesPerStep() {
+    return 1;
+  }
+
+  @Override
   public StepResult reset(long seed) {
     int n = envs.length;
     for (int i = 0; i < n; i++) {

@@ -92,6 +92,12 @@ public final class GymnasiumVectorEnv implements VectorEnv {
     return numActions;
   }
 
+  /** 1: a Gymnasium id's own frame skip, if any, is inside its step. */
+  @Override
+  public int framesPerStep() {
+    return 1;
+  }
+
   /** Process id of the current worker (changes on restart). */
   public long workerPid() {
     return worker.pid();

@@ -44,6 +44,7 @@ class AtariVectorEnvTest {
   void maxPoolsTheLastTwoFramesResizesAndStacks() {
     FakeEmulators fake = new FakeEmulators(1, 4, 4);
     AtariVectorEnv env = new AtariVectorEnv(fake, small());
+    assertEquals(4, env.framesPerStep(), "the frame skip");
     StepResult r = env.reset(0);
     // Frame 0 everywhere: the first frame fills every slot.
     assertArrayEquals(new int[][] {{0, 0, 0, 0}, {0, 0, 0, 0}, {0, 0, 0, 0}}, stack(r, 0));
