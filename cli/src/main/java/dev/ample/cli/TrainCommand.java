@@ -195,7 +195,12 @@ public final class TrainCommand implements Callable<Integer> {
                 + " (%d iterations), run dir %s%n",
             env.id(), env.numEnvs(), train.rolloutSteps(), optimizer.name(), train.agentSteps(),
             iterations, run.dir());
-        try (MetricsLog metrics = new MetricsLog(run.file(RunDirectory.METRICS), tensorBoard)) {
+        ProgressDisplay bar = !ProgressDisplay.onTerminal() ? null
+            : ProgressDisplay.bar(run.dir().getFileName().toString(), progress.agentSteps(),
+                progress.agentSteps() + (iterations - progress.iteration())
+                    * experiment.agentStepsPerIteration(), progress.wallSeconds());
+        try (MetricsLog metrics = new MetricsLog(run.file(RunDirectory.METRICS), tensorBoard,
+            bar)) {
           TestEpisodes tests = TestEpisodes.of(env, agent, train.eval().greedy());
           return loop(train, iterations, rollout, learner, built.identity(), tests, metrics,
               run.files(), progress, stop, optimizer.name());
