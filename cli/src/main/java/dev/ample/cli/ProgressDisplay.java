@@ -3,6 +3,7 @@
 
 package dev.ample.cli;
 
+import java.text.DecimalFormat;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import me.tongfei.progressbar.InteractiveConsoleProgressBarConsumer;
@@ -38,7 +39,7 @@ final class ProgressDisplay implements AutoCloseable {
         .setInitialMax(totalSteps)
         .startsFrom(startSteps, Duration.ofMillis(Math.round(secondsBefore * 1000)))
         .setUnit(" steps", 1)
-        .showSpeed()
+        .showSpeed(new DecimalFormat("#,##0"))
         .setSpeedUnit(ChronoUnit.SECONDS)
         .setStyle(ProgressBarStyle.ASCII)
         .setUpdateIntervalMillis(500)
@@ -54,13 +55,13 @@ final class ProgressDisplay implements AutoCloseable {
    */
   void update(long agentSteps, double trainReturn, double testReturn) {
     bar.stepTo(agentSteps);
-    bar.setExtraMessage("return " + MetricsLog.format(trainReturn)
+    bar.setExtraMessage("  return " + MetricsLog.format(trainReturn)
         + (Double.isNaN(testReturn) ? "" : "  test " + MetricsLog.format(testReturn)));
   }
 
   /** Says what the bar ends on (e.g. done, failed) instead of the returns. */
   void finish(String what) {
-    bar.setExtraMessage(what);
+    bar.setExtraMessage("  " + what);
     bar.refresh();
   }
 
