@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       TrainCommand.class,
       EvalCommand.class,
-      PlotCommand.class
+      PlotCommand.class,
+      ExperimentCommand.class
     })
 public final class AmpleCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -90,13 +90,15 @@ final class EventFileWriter implements Closeable {
   }
 
   private void writeRecord(byte[] data) throws IOException {
+    out.write(frame(data));
+  }
+
+  /** One TFRecord: the length, its masked CRC, the data, its masked CRC. */
+  static byte[] frame(byte[] data) {
     byte[] length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN)
         .putLong(data.length).array();
-    ByteBuffer crc = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-    out.write(length);
-    out.write(crc.putInt(0, maskedCrc32c(length)).array());
-    out.write(data);
-    out.write(crc.putInt(0, maskedCrc32c(data)).array());
+    return ByteBuffer.allocate(16 + data.length).order(ByteOrder.LITTLE_ENDIAN)
+        .put(length).putInt(maskedCrc32c(length)).put(data).putInt(maskedCrc32c(data)).array();
   }
 
   private static byte[] event(double wallTime, long step, Fields what) throws IOException {

@@ -28,13 +28,21 @@ final class MetricsLog implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final JsonLines out;
   private final TensorBoardLog tensorBoard;
+  /** On a terminal, the live bar that replaces the per-iteration lines; else null. */
+  private final ProgressDisplay bar;
+  private double lastTestReturn = Double.NaN;
 
   /** Test episodes played after an iteration, and how long they took. */
   record Evaluation(TestEpisodes.Result result, double seconds) {}
 
-  /** Appends to {@code file}, creating it if needed, and mirrors every line to TensorBoard. */
-  MetricsLog(Path file, TensorBoardLog tensorBoard) throws IOException {
+  /**
+   * Appends to {@code file}, creating it if needed, and mirrors every line to TensorBoard.
+   *
+   * @param bar the console's progress bar, or null for a plain line per iteration
+   */
+  MetricsLog(Path file, TensorBoardLog tensorBoard, ProgressDisplay bar) throws IOException {
     this.tensorBoard = tensorBoard;
+    this.bar = bar;
     out = JsonLines.append(file);
   }
 
@@ -74,7 +82,15 @@ final class MetricsLog implements AutoCloseable {
     writeLine(line);
   }
 
+  /** The iteration on the console: the bar moves, or (not a terminal) one line. */
   void printLine(Progress p, long iterations, PpoMetrics m, Evaluation test) {
+    if (test != null) {
+      lastTestReturn = test.result().meanReturn();
+    }
+    if (bar != null) {
+      bar.update(p.agentSteps(), p.returnMean(), lastTestReturn);
+      return;
+    }
     System.out.printf("iter %d/%d  steps %,d  return %s (%d episodes)  loss pi %.4f v %.4f"
             + "  entropy %.3f  kl %.4f  lr %.2e%s  %.0f s%n",
         p.iteration(), iterations, p.agentSteps(), format(p.returnMean()), p.episodes(),
@@ -83,6 +99,11 @@ final class MetricsLog implements AutoCloseable {
   }
 
   void printEvaluation(Progress p, long iterations, Evaluation test) {
+    lastTestReturn = test.result().meanReturn();
+    if (bar != null) {
+      bar.update(p.agentSteps(), p.returnMean(), lastTestReturn);
+      return;
+    }
     System.out.printf("iter %d/%d  steps %,d  %s  %.0f s%n", p.iteration(), iterations,
         p.agentSteps(), describe(test.result()), p.wallSeconds());
   }
@@ -148,6 +169,9 @@ final class MetricsLog implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    if (bar != null) {
+      bar.close();
+    }
     out.close();
   }
 }

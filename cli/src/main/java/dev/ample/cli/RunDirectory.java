@@ -176,8 +176,8 @@ final class RunDirectory implements AutoCloseable {
 
   /**
    * The resumed run has started from {@code from}: damaged checkpoints newer than it are renamed
-   * {@code *.damaged}, the logs cut back to what it covers, {@code config.conf} replaced by the
-   * configuration the run continues with, and the invocation logged.
+   * {@code *.damaged}, the logs (TensorBoard's events too) cut back to what it covers, {@code
+   * config.conf} replaced by the configuration the run continues with, and the invocation logged.
    *
    * @return one note per file that was changed, for the console
    */
@@ -201,6 +201,13 @@ final class RunDirectory implements AutoCloseable {
     JsonLines.Cut gradstats = JsonLines.cutBack(dir.resolve(GRADSTATS),
         line -> line.path("step").asLong(Long.MAX_VALUE) <= p.optimizerSteps());
     note(notes, GRADSTATS, gradstats, "optimizer step " + p.optimizerSteps());
+    EventFiles.Cut events = EventFiles.cutBack(dir.resolve(TENSORBOARD), p.agentSteps());
+    if (events.changed()) {
+      notes.add(TENSORBOARD + "/ events cut back to agent step " + p.agentSteps() + ", the"
+          + " checkpoint's (" + events.dropped() + " later event" + (events.dropped() == 1 ? ""
+          : "s") + " dropped" + (events.partialRecord() ? ", and a record cut off mid-write" : "")
+          + ")");
+    }
     writeConfigAndInvocation(config, invocation);
     return notes;
   }
@@ -222,7 +229,7 @@ final class RunDirectory implements AutoCloseable {
 
   /** Leftovers of a process that died mid-write; the lock says no one else is writing them. */
   private void removeTemporaries() throws IOException {
-    for (Path folder : List.of(dir, dir.resolve(CHECKPOINTS))) {
+    for (Path folder : List.of(dir, dir.resolve(CHECKPOINTS), dir.resolve(TENSORBOARD))) {
       if (Files.isDirectory(folder)) {
         for (String name : names(folder)) {
           if (isTemporary(name)) {

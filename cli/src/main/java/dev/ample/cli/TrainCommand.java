@@ -4,9 +4,9 @@
 package dev.ample.cli;
 
 import com.typesafe.config.Config;
-import dev.ample.agents.PolicyValueNetwork;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ample.agents.PolicyValueNetwork;
 import dev.ample.cli.config.ExperimentConfigs;
 import dev.ample.cli.config.ExperimentSettings;
 import dev.ample.cli.config.TrainSettings;
@@ -167,7 +167,12 @@ public final class TrainCommand implements Callable<Integer> {
               + " (%d iterations), run dir %s%n",
           env.id(), env.numEnvs(), train.rolloutSteps(), ppo.optimizerName(), train.agentSteps(),
           iterations, run.dir());
-      try (MetricsLog metrics = new MetricsLog(run.file(RunDirectory.METRICS), tensorBoard)) {
+      ProgressDisplay bar = !ProgressDisplay.onTerminal() ? null
+          : ProgressDisplay.bar(run.dir().getFileName().toString(), progress.agentSteps(),
+              progress.agentSteps() + (iterations - progress.iteration())
+                  * experiment.agentStepsPerIteration(), progress.wallSeconds());
+      try (MetricsLog metrics = new MetricsLog(run.file(RunDirectory.METRICS), tensorBoard,
+          bar)) {
         return loop(train, iterations, ppo, metrics, run.files(), progress, stop);
       }
     }

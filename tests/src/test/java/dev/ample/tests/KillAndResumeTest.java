@@ -81,5 +81,18 @@ class KillAndResumeTest {
     assertTrue(invocations.get(1).get("resume").asBoolean());
     assertTrue(invocations.get(1).get("overrides").toString().contains("train.agent-steps"));
     assertTrue(temporaries(run).isEmpty(), "no .tmp left: " + temporaries(run));
+
+    // TensorBoard: the killed start's events past the checkpoint were cut, so every tag reads
+    // as one curve over both event files, and iterations 1..30 appear once each.
+    var scalars = TensorBoardEvents.scalars(run.resolve("tb"));
+    TensorBoardEvents.assertOneCurvePerTag(scalars);
+    List<Float> tbIterations = TensorBoardEvents.values(scalars, "time/iteration");
+    List<Float> expectedIterations = new ArrayList<>();
+    for (int i = 1; i <= 30; i++) {
+      expectedIterations.add((float) i);
+    }
+    assertEquals(expectedIterations, tbIterations);
+    assertTrue(TensorBoardEvents.values(scalars, "gradstats/" + tensors.first() + "/snr_median")
+        .size() == expected.size(), "each sampled gradstats step once in TensorBoard");
   }
 }

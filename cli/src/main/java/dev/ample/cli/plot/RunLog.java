@@ -107,6 +107,11 @@ public final class RunLog {
     return metrics.get(metrics.size() - 1).path("optimizer").asText("unknown");
   }
 
+  /** The {@code metrics.jsonl} lines as read: replayed iterations replaced, in order. */
+  public List<JsonNode> metricsLines() {
+    return List.copyOf(metrics);
+  }
+
   /** A {@code metrics.jsonl} field over agent steps; empty when the run never logged it. */
   public Series metric(String field) {
     List<double[]> points = new ArrayList<>();

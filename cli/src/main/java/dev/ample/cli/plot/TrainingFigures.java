@@ -30,6 +30,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.XYSeries.XYSeriesRenderStyle;
 import org.knowm.xchart.style.XYStyler;
+import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -81,8 +82,22 @@ public final class TrainingFigures {
 
   private record Panel(String title, String yAxis, boolean logarithmic, List<Curve> curves) {}
 
-  /** One legend line: a swatch in {@code color} drawn as {@code style}, then the text. */
-  private record LegendEntry(String text, Color color, Style style) {}
+  /**
+   * One legend line: a swatch in {@code color} drawn as {@code style}, then the text; markers
+   * take the shape of group {@code shape} ({@link #MARKER_SHAPES}).
+   */
+  private record LegendEntry(String text, Color color, Style style, int shape) {
+    LegendEntry(String text, Color color, Style style) {
+      this(text, color, style, 0);
+    }
+  }
+
+  /**
+   * Test-episode markers, one shape per group, so where groups' markers coincide the one drawn
+   * last does not hide the others without a trace.
+   */
+  private static final Marker[] MARKER_SHAPES = {SeriesMarkers.DIAMOND, SeriesMarkers.CIRCLE,
+    SeriesMarkers.SQUARE, SeriesMarkers.TRIANGLE_UP};
 
   private record Group(String optimizer, List<RunLog> runs, Color color) {
     String label() {
@@ -189,7 +204,12 @@ public final class TrainingFigures {
     List<LegendEntry> notes = new ArrayList<>();
     if (tested) {
       curves.add(new Curve(run -> run.metric("eval_return"), Style.MARKERS));
-      notes.add(new LegendEntry("test episodes (eval_return)", Color.DARK_GRAY, Style.MARKERS));
+      for (int i = 0; i < groups.size(); i++) {
+        Group group = groups.get(i);
+        notes.add(new LegendEntry(group.optimizer() + ": test episodes (eval_return"
+            + (group.runs().size() > 1 ? ", mean of " + group.runs().size() + " runs" : "")
+            + ")", group.color().darker(), Style.MARKERS, i));
+      }
     }
     return draw(outDir.resolve("return.png"), "Episode return (unclipped): training, mean of the"
         + " last 100 episodes" + (tested ? "; test episodes" : ""), notes, 1,
@@ -284,8 +304,17 @@ public final class TrainingFigures {
           g.setStroke(DASHED);
           g.drawLine(x, mid, x + swatch, mid);
         }
-        case MARKERS -> g.fillPolygon(new int[] {x + swatch / 2, x + swatch / 2 + 6,
-            x + swatch / 2, x + swatch / 2 - 6}, new int[] {mid - 6, mid, mid + 6, mid}, 4);
+        case MARKERS -> {
+          int cx = x + swatch / 2;
+          switch (e.shape() % MARKER_SHAPES.length) {
+            case 0 -> g.fillPolygon(new int[] {cx, cx + 6, cx, cx - 6},
+                new int[] {mid - 6, mid, mid + 6, mid}, 4);
+            case 1 -> g.fillOval(cx - 5, mid - 5, 11, 11);
+            case 2 -> g.fillRect(cx - 5, mid - 5, 10, 10);
+            default -> g.fillPolygon(new int[] {cx - 6, cx, cx + 6},
+                new int[] {mid + 5, mid - 6, mid + 5}, 3);
+          }
+        }
       }
       g.setColor(Color.BLACK);
       g.drawString(e.text(), x + swatch + 8, y);
@@ -328,8 +357,22 @@ public final class TrainingFigures {
   private void addCurve(XYChart chart, Group group, Curve curve, boolean logarithmic) {
     List<Series> data = group.runs().stream().map(curve.data())
         .map(s -> logarithmic ? s.positive() : s).filter(s -> !s.isEmpty()).toList();
-    Band band = curve.style() != Style.MARKERS && data.size() >= 2
-        ? Band.of(data, logarithmic) : null;
+    Band band = data.size() >= 2 ? Band.of(data, logarithmic) : null;
+    if (curve.style() == Style.MARKERS) {
+      // A group's test episodes: the runs' mean where they all tested, each run's own after.
+      List<Series> shown = new ArrayList<>();
+      if (band == null) {
+        shown.addAll(data);
+      } else {
+        shown.add(new Series(band.x(), band.mean()));
+        double end = band.x()[band.x().length - 1];
+        data.forEach(s -> shown.add(s.from(Math.nextUp(end))));
+      }
+      Marker shape = MARKER_SHAPES[groups.indexOf(group) % MARKER_SHAPES.length];
+      shown.stream().filter(s -> !s.isEmpty()).forEach(s ->
+          addSeries(chart, s.x(), s.y(), group.color(), curve.style()).setMarker(shape));
+      return;
+    }
     if (band == null) {
       data.forEach(s -> addSeries(chart, s.x(), s.y(), group.color(), curve.style()));
       return;

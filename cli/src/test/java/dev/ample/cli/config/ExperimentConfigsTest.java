@@ -163,7 +163,8 @@ class ExperimentConfigsTest {
       int numEnvs = env.numEnvs();
       assertEquals(1024, train.batchSize(numEnvs), f + ": 8 x 128 transitions per iteration");
       assertEquals(256, train.ppo().minibatchSize());
-      boolean authors = f.getFileName().toString().startsWith("pong-v4-");
+      // The authors' protocol (pong-v4-*, pong-eve-vs-adam) or CleanRL's (pong-cleanrl-*).
+      boolean authors = !f.getFileName().toString().contains("cleanrl");
       // The authors' cv2.INTER_LINEAR; CleanRL's gym ResizeObservation is INTER_AREA.
       assertEquals(authors ? Resize.Method.BILINEAR : Resize.Method.AREA, env.atari().resize(), f
           + ": resize");
