@@ -13,7 +13,6 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import dev.ample.envs.ObservationSpace;
 import dev.ample.envs.Observations;
-import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 
@@ -39,6 +38,7 @@ public final class Agent implements AutoCloseable {
 
   private final PolicyValueNetwork network;
   private final NDManager manager;
+  private final ObservationInput input = new ObservationInput();
   private long policyVersion;
   private boolean closed;
 
@@ -170,9 +170,7 @@ public final class Agent implements AutoCloseable {
       throw new IllegalArgumentException("inference needs at least one observation");
     }
     Shape shape = new Shape(obs.numEnvs()).addAll(Networks.inputShape(obs.space().shape()).slice(1));
-    NDArray x = obs.bytes() != null
-        ? sub.create(ByteBuffer.wrap(obs.bytes()), shape, DataType.UINT8)
-        : sub.create(obs.floats(), shape);
+    NDArray x = input.all(obs, shape, sub);
     return network.forward(new ParameterStore(sub, false), new NDList(x), false);
   }
 
