@@ -26,6 +26,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -71,6 +73,8 @@ public final class PpoLearner {
   private long optimizerSteps;
   /** Why updates are refused, or null; set when the optimizer state advanced past a failed step. */
   private String broken;
+  /** Reused by every step for its minibatch's observations (see {@link #observations}). */
+  private ByteBuffer minibatchInput;
 
   private PpoLearner(Builder b) {
     this.network = b.network;
@@ -226,6 +230,12 @@ public final class PpoLearner {
     return NDArrays.stack(parts).sum().getDouble();
   }
 
+  /**
+   * The minibatch's observations, gathered into {@link #minibatchInput}. The PyTorch engine wraps a
+   * direct buffer without copying, so the array reads that memory until the step's scope closes,
+   * before the next step writes it. (A fresh 7 MB direct buffer per step, B = 256 Pong frames, cost
+   * page faults on new memory every step, and direct buffers are freed only by a collection.)
+   */
   private NDArray observations(Rollout rollout, int[] rows, NDManager scope) {
     int[] one = rollout.observationShape();
     long[] shape = new long[one.length + 1];
@@ -234,19 +244,24 @@ public final class PpoLearner {
       shape[d + 1] = one[d];
     }
     int n = rollout.observationSize();
-    if (rollout.byteObservations() != null) {
-      ByteBuffer buf = ByteBuffer.allocateDirect(rows.length * n);
+    boolean bytes = rollout.byteObservations() != null;
+    int need = rows.length * n * (bytes ? 1 : Float.BYTES);
+    if (minibatchInput == null || minibatchInput.capacity() < need) {
+      minibatchInput = ByteBuffer.allocateDirect(need).order(ByteOrder.nativeOrder());
+    }
+    ByteBuffer buf = minibatchInput.clear().limit(need);
+    if (bytes) {
       for (int row : rows) {
         buf.put(rollout.byteObservations(), row * n, n);
       }
-      buf.flip();
-      return scope.create(buf, new Shape(shape), DataType.UINT8);
+    } else {
+      FloatBuffer floats = buf.asFloatBuffer();
+      for (int row : rows) {
+        floats.put(rollout.floatObservations(), row * n, n);
+      }
     }
-    float[] out = new float[rows.length * n];
-    for (int k = 0; k < rows.length; k++) {
-      System.arraycopy(rollout.floatObservations(), rows[k] * n, out, k * n, n);
-    }
-    return scope.create(out, new Shape(shape));
+    buf.position(0);
+    return scope.create(buf, new Shape(shape), bytes ? DataType.UINT8 : DataType.FLOAT32);
   }
 
   private NDList targets(Rollout rollout, Gae.Estimates gae, int[] rows, NDManager scope) {
