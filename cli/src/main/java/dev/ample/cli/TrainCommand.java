@@ -325,7 +325,8 @@ public final class TrainCommand implements Callable<Integer> {
         }
         long t1 = System.nanoTime();
         // The clip anneals on the clock the `linear` LR schedule reads: optimizer steps done.
-        double fraction = progress.decay().progress(learner.optimizerSteps());
+        long stepsBefore = learner.optimizerSteps();
+        double fraction = progress.decay().progress(stepsBefore);
         PpoMetrics m;
         try {
           m = learner.update(toRollout(batch), fraction);
@@ -341,7 +342,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         progress = updated;
         metrics.write(progress, m, optimizerName, batch.frames() / ((t2 - t0) / 1e9),
-            (t1 - t0) / 1e9, (t2 - t1) / 1e9, test);
+            (t1 - t0) / 1e9, (t2 - t1) / 1e9, m.optimizerSteps() - stepsBefore, test);
         metrics.printLine(progress, iterations, m, test);
         if (progress.iteration() - lastCheckpoint >= train.checkpointEvery()) {
           files.writeCheckpoint(learner, identity, progress);
