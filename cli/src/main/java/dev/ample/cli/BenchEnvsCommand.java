@@ -13,7 +13,11 @@ import dev.ample.envs.atari.ale.NativeAle;
 import dev.ample.envs.gymnasium.GymnasiumBench;
 import dev.ample.envs.gymnasium.GymnasiumSettings;
 import dev.ample.envs.gymnasium.GymnasiumWorkerException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -38,12 +42,17 @@ public final class BenchEnvsCommand implements Runnable {
   @Option(names = "--json", description = "Print one JSON object as the last line")
   boolean json;
 
-  @Option(names = "--seconds", defaultValue = "5", description = "Seconds per measurement")
+  @Option(names = "--seconds", defaultValue = "5",
+      description = "Seconds per loop, split into interleaved rounds (default ${DEFAULT-VALUE})")
   double seconds;
 
   @Option(names = "--resize", defaultValue = "area",
       description = "The pipeline's resize: area (the presets') or bilinear (env.atari.resize)")
   String resize;
+
+  /** Interleaved raw / pipeline rounds per benchmark. */
+  private static final int ROUNDS = 5;
+  private static final long MAX_WARM_UP_SECONDS = 30;
 
   /** v4 with the chosen resize. */
   private AtariSettings atari() {
@@ -88,32 +97,112 @@ public final class BenchEnvsCommand implements Runnable {
 
   private void benchPong(NativeAle ale, Path rom, Map<String, Object> out) {
     System.out.println("ROM: " + rom + " (MD5 verified)");
-    // Warm up both paths, then measure them back to back.
-    ale.rawFramesPerSecond(rom, Math.min(1, seconds), 1);
-    pipelineFramesPerSecond(Math.min(1, seconds));
-    double raw = ale.rawFramesPerSecond(rom, seconds, 2);
-    double pipeline = pipelineFramesPerSecond(seconds);
-    System.out.printf("raw ALE (1 emulator, gray fetch every 4th frame): %.0f frames/s%n", raw);
-    System.out.printf("v4 pipeline (1 env, skip 4, max, 84x84 %s, stack 4): %.0f frames/s%n",
-        atari().resize(), pipeline);
-    System.out.printf("pipeline / raw: %.3f%n", pipeline / raw);
-    out.put("rom", rom.toString());
-    out.put("raw_ale_fps", raw);
-    out.put("pipeline_fps", pipeline);
-    out.put("resize", atari().resize().toString());
-    out.put("pipeline_over_raw", pipeline / raw);
+    EnvConfig config = EnvConfig.of("pong", 1).withRomDir(romDir).withAtari(atari());
+    try (VectorEnv env = Envs.create(config)) {
+      PipelineLoop pipeline = new PipelineLoop(env, config.atari().frameSkip());
+      double warmUp = pipeline.warmUp();
+      ale.rawFramesPerSecond(rom, Math.min(1, seconds), 1);
+      // Short rounds, alternating which loop goes first, and the median of the rounds' ratios:
+      // on a shared machine the load shifts within seconds, and a loop measured later than the
+      // other would otherwise get a different share of the CPU.
+      double[] raw = new double[ROUNDS];
+      double[] piped = new double[ROUNDS];
+      double[] ratio = new double[ROUNDS];
+      double secs = seconds / ROUNDS;
+      for (int r = 0; r < ROUNDS; r++) {
+        if (r % 2 == 0) {
+          raw[r] = ale.rawFramesPerSecond(rom, secs, 2 + r);
+          piped[r] = pipeline.framesPerSecond(secs);
+        } else {
+          piped[r] = pipeline.framesPerSecond(secs);
+          raw[r] = ale.rawFramesPerSecond(rom, secs, 2 + r);
+        }
+        ratio[r] = piped[r] / raw[r];
+      }
+      double rawFps = median(raw);
+      double pipelineFps = median(piped);
+      double pipelineOverRaw = median(ratio);
+      System.out.printf("pipeline warm-up: %.1f s (until compiled and two young collections)%n",
+          warmUp);
+      System.out.printf("raw ALE (1 emulator, gray fetch every 4th frame): %.0f frames/s%n", rawFps);
+      System.out.printf("v4 pipeline (1 env, skip 4, max, 84x84 %s, stack 4): %.0f frames/s%n",
+          atari().resize(), pipelineFps);
+      System.out.printf("pipeline / raw: %.3f (median of %d interleaved rounds of %.1f s; %s)%n",
+          pipelineOverRaw, ROUNDS, secs, Arrays.toString(Arrays.stream(ratio)
+              .map(x -> Math.round(x * 1000) / 1000.0).toArray()));
+      out.put("rom", rom.toString());
+      out.put("raw_ale_fps", rawFps);
+      out.put("pipeline_fps", pipelineFps);
+      out.put("resize", atari().resize().toString());
+      out.put("pipeline_over_raw", pipelineOverRaw);
+      out.put("warm_up_seconds", warmUp);
+    }
+  }
+
+  private static double median(double[] xs) {
+    double[] a = xs.clone();
+    Arrays.sort(a);
+    int n = a.length;
+    return n % 2 == 1 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2;
   }
 
   /**
-   * Emulator frames per second (agent steps x frame skip) through {@link Envs} with {@link
-   * #atari}.
+   * The preprocessing stack stepped with random actions; one env for the whole benchmark, so its
+   * rounds see what a long run sees.
    */
-  private double pipelineFramesPerSecond(double secs) {
-    EnvConfig config = EnvConfig.of("pong", 1).withRomDir(romDir).withAtari(atari());
-    try (VectorEnv env = Envs.create(config)) {
+  private static final class PipelineLoop {
+    private final VectorEnv env;
+    private final int frameSkip;
+    private final SplittableRandom rng = new SplittableRandom(3);
+    private final int[] action = new int[1];
+
+    PipelineLoop(VectorEnv env, int frameSkip) {
+      this.env = env;
+      this.frameSkip = frameSkip;
       env.reset(3);
-      SplittableRandom rng = new SplittableRandom(3);
-      int[] action = new int[1];
+    }
+
+    /**
+     * Steps until the JIT has stopped compiling and the young generation has been collected
+     * twice (at most {@link #MAX_WARM_UP_SECONDS}); returns the seconds it took. Each step
+     * allocates its observation, so until eden has been filled once every step also pays page
+     * faults for fresh heap pages (~1 per step here, for a few seconds), which a long run does
+     * not; the bare loop allocates nothing. Measuring before that point measured the JVM's
+     * start, not the pipeline.
+     */
+    double warmUp() {
+      CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+      boolean jitTimed = jit != null && jit.isCompilationTimeMonitoringSupported();
+      long start = System.nanoTime();
+      long collections = collections();
+      long compiled = jitTimed ? jit.getTotalCompilationTime() : 0;
+      long quietSince = start;
+      while (true) {
+        framesPerSecond(0.1);
+        long now = System.nanoTime();
+        long c = jitTimed ? jit.getTotalCompilationTime() : 0;
+        if (c != compiled) {
+          compiled = c;
+          quietSince = now;
+        }
+        boolean settled = now - quietSince >= 500_000_000L
+            && collections() >= collections + 2;
+        if (settled || now - start >= MAX_WARM_UP_SECONDS * 1_000_000_000L) {
+          return (now - start) / 1e9;
+        }
+      }
+    }
+
+    private static long collections() {
+      long count = 0;
+      for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+        count += Math.max(0, gc.getCollectionCount());
+      }
+      return count;
+    }
+
+    /** Emulator frames per second (agent steps x frame skip) over about {@code secs}. */
+    double framesPerSecond(double secs) {
       long steps = 0;
       long start = System.nanoTime();
       long end = start + (long) (secs * 1e9);
@@ -123,7 +212,7 @@ public final class BenchEnvsCommand implements Runnable {
         steps++;
         long now = System.nanoTime();
         if (now >= end) {
-          return steps * config.atari().frameSkip() / ((now - start) / 1e9);
+          return steps * frameSkip / ((now - start) / 1e9);
         }
       }
     }

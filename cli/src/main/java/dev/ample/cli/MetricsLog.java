@@ -50,12 +50,13 @@ final class MetricsLog implements AutoCloseable {
    * One iteration's line.
    *
    * @param fps emulator frames per second over the iteration (collecting and learning)
+   * @param updateSteps the optimizer steps {@code updateSeconds} took
    * @param policyLag learner updates between the policy that collected the iteration's oldest
    *     transition and the learner that trained on it (0 synchronous, 1 overlapped)
    * @param test the test episodes played after it, or null
    */
   void write(Progress p, PpoMetrics m, String optimizer, double fps, double rolloutSeconds,
-      double updateSeconds, long policyLag, Evaluation test) throws IOException {
+      double updateSeconds, long updateSteps, long policyLag, Evaluation test) throws IOException {
     ObjectNode line = counters(p);
     putFinite(line, "episode_return_mean", p.returnMean());
     putFinite(line, "episode_length_mean", p.lengthMean());
@@ -67,6 +68,8 @@ final class MetricsLog implements AutoCloseable {
     line.put("rollout_seconds", round(rolloutSeconds));
     line.put("update_seconds", round(updateSeconds));
     line.put("policy_lag", policyLag);
+    // Per optimizer step, to compare with ./ample bench learner's step time.
+    line.put("learn_step_ms", round(updateSeconds * 1000 / Math.max(1, updateSteps)));
     if (test != null) {
       putEvaluation(line, test);
     }

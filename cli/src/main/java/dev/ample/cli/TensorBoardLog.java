@@ -131,7 +131,8 @@ final class TensorBoardLog implements AutoCloseable {
     }
     return switch (field) {
       case "lr", "update_norm", "optimizer_steps" -> "optim/" + field;
-      case "iteration", "frames", "fps", "rollout_seconds", "update_seconds", "wall_seconds" ->
+      case "iteration", "frames", "fps", "rollout_seconds", "update_seconds", "learn_step_ms",
+          "wall_seconds" ->
           "time/" + field;
       default -> "train/" + field;
     };

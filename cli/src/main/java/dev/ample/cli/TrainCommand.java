@@ -300,7 +300,8 @@ public final class TrainCommand implements Callable<Integer> {
         }
         long t1 = System.nanoTime();
         // The clip anneals on the clock the `linear` LR schedule reads: optimizer steps done.
-        double fraction = progress.decay().progress(learner.optimizerSteps());
+        long stepsBefore = learner.optimizerSteps();
+        double fraction = progress.decay().progress(stepsBefore);
         PpoExperiment.Update update;
         try {
           update = ppo.update(batch, fraction);
@@ -317,7 +318,8 @@ public final class TrainCommand implements Callable<Integer> {
         progress = updated;
         PpoMetrics m = update.metrics();
         metrics.write(progress, m, ppo.optimizerName(), batch.frames() / ((t2 - t0) / 1e9),
-            (t1 - t0) / 1e9, (t2 - t1) / 1e9, update.policyLag(), test);
+            (t1 - t0) / 1e9, (t2 - t1) / 1e9, m.optimizerSteps() - stepsBefore,
+            update.policyLag(), test);
         metrics.printLine(progress, iterations, m, test);
         if (progress.iteration() - lastCheckpoint >= train.checkpointEvery()) {
           files.writeCheckpoint(learner, identity, progress);
