@@ -64,9 +64,6 @@ public final class BenchRolloutCommand implements Callable<Integer> {
   /** The Eve authors' Pong protocol, benched when a ROM folder is given. */
   static final Path PONG_CONFIG = Path.of("configs", "pong-v4-eve.conf");
 
-  /** Untimed steps before the isolated gradient step is timed (first-use kernel set-up). */
-  private static final int ALONE_WARMUP = 2;
-
   @Option(names = "--rom-dir", paramLabel = "DIR",
       description = "folder with pong.bin: bench Pong with configs/pong-v4-eve.conf")
   Path romDir;
@@ -127,7 +124,7 @@ public final class BenchRolloutCommand implements Callable<Integer> {
     out.put("actor_steps_per_s", round(t.actors()));
     out.put("actor_over_bare", round(t.actors() / t.bare()));
 
-    Iterations it = iterations(experiment);
+    Iterations it = iterations(experiment, t.space(), t.numActions());
     long stepsPerIteration = experiment.optimizerStepsPerIteration();
     double learnStepMs = it.learn() / stepsPerIteration * 1e3;
     System.out.printf("PPO iteration (PpoExperiment, %s, overlap %s; median of %d after %d"
@@ -175,7 +172,8 @@ public final class BenchRolloutCommand implements Callable<Integer> {
     return all;
   }
 
-  private record Throughput(String network, long parameters, double bare, double actors) {}
+  private record Throughput(String network, long parameters, double bare, double actors,
+      ObservationSpace space, int numActions) {}
 
   /**
    * (a) and (b) on one set of envs: the rollout's runners own them, and the bare loop steps them
@@ -223,7 +221,7 @@ public final class BenchRolloutCommand implements Callable<Integer> {
           }
         }
         return new Throughput(network.description(), network.parameterCount(),
-            median(bareRates), median(actorRates));
+            median(bareRates), median(actorRates), space, numActions);
       }
     }
   }
@@ -233,9 +231,12 @@ public final class BenchRolloutCommand implements Callable<Integer> {
 
   /**
    * Whole PPO iterations as {@code ./ample train} makes them (collect, then update; test episodes,
-   * logs and checkpoints are left out), then the same minibatch gradient step alone.
+   * logs and checkpoints are left out), each followed, off the clock, by as many minibatch
+   * gradient steps alone (on a network of its own built as the learner's is), so that machine
+   * noise hits both alike.
    */
-  private Iterations iterations(ExperimentSettings experiment) {
+  private Iterations iterations(ExperimentSettings experiment, ObservationSpace space,
+      int numActions) {
     TrainSettings train = experiment.train();
     long stepsPerIteration = experiment.optimizerStepsPerIteration();
     RunDecay decay = RunDecay.over((warmup + iterations) * stepsPerIteration);
@@ -244,52 +245,49 @@ public final class BenchRolloutCommand implements Callable<Integer> {
     List<Double> collect = new ArrayList<>();
     List<Double> learn = new ArrayList<>();
     List<Double> other = new ArrayList<>();
-    ObservationSpace space = null;
-    int numActions;
-    try (PpoExperiment ppo = PpoExperiment.build(experiment, optimizer, null, 0, null)) {
-      numActions = ppo.network().numActions();
-      long t0 = System.nanoTime();
+    List<Double> alone = new ArrayList<>();
+    Device device = train.djlDevice();
+    try (NDManager base = NDManager.newBaseManager(device);
+        PpoExperiment ppo = PpoExperiment.build(experiment, optimizer, null, 0, null)) {
+      GradientStepBench step = GradientStepBench.create(base,
+          experiment.network().create(space, numActions, train.seed(), base),
+          minibatchShape(train.ppo().minibatchSize(), space),
+          space.dtype() == ObservationSpace.Dtype.UINT8, numActions, train.ppo().lossAt(0),
+          PerExampleGradientsConfig.defaults().withDevice(device));
       for (int i = -warmup; i < iterations; i++) {
+        long t0 = System.nanoTime();
         RolloutBatch batch = ppo.collect(i + 1 < iterations);
         long t1 = System.nanoTime();
         ppo.update(batch, decay.progress(ppo.learner().optimizerSteps()));
         long t2 = System.nanoTime();
-        long next = System.nanoTime(); // the next iteration starts here
+        long t3 = System.nanoTime(); // what ./ample train does next (logs) is not timed here
+        for (int k = 0; k < stepsPerIteration; k++) {
+          double ms = step.step(optimizer.requiredStatistics()).ms();
+          if (i >= 0) {
+            alone.add(ms);
+          }
+        }
         if (i >= 0) {
-          total.add((next - t0) / 1e9);
+          total.add((t3 - t0) / 1e9);
           collect.add((t1 - t0) / 1e9);
           learn.add((t2 - t1) / 1e9);
-          other.add((next - t2) / 1e9);
-        }
-        t0 = next;
-        space = batch.trajectory().space();
-      }
-    }
-    // The same step alone, on a network of its own built as the learner's was.
-    int aloneSteps = Math.toIntExact(iterations * stepsPerIteration);
-    List<Double> alone = new ArrayList<>();
-    Device device = train.djlDevice();
-    try (NDManager base = NDManager.newBaseManager(device)) {
-      PolicyValueNetwork network =
-          experiment.network().create(space, numActions, train.seed(), base);
-      int[] one = space.shape();
-      long[] dims = new long[one.length + 1];
-      dims[0] = train.ppo().minibatchSize();
-      for (int d = 0; d < one.length; d++) {
-        dims[d + 1] = one[d];
-      }
-      GradientStepBench step = GradientStepBench.create(base, network, new Shape(dims),
-          space.dtype() == ObservationSpace.Dtype.UINT8, numActions, train.ppo().lossAt(0),
-          PerExampleGradientsConfig.defaults().withDevice(device));
-      for (int k = -ALONE_WARMUP; k < aloneSteps; k++) {
-        double ms = step.step(optimizer.requiredStatistics()).ms();
-        if (k >= 0) {
-          alone.add(ms);
+          other.add((t3 - t2) / 1e9);
         }
       }
     }
     return new Iterations(optimizer.name(), median(total), median(collect), median(learn),
-        median(other), aloneSteps, median(alone));
+        median(other), alone.size(), median(alone));
+  }
+
+  /** {@code batch} observations of {@code space}, batch first. */
+  private static Shape minibatchShape(int batch, ObservationSpace space) {
+    int[] one = space.shape();
+    long[] dims = new long[one.length + 1];
+    dims[0] = batch;
+    for (int d = 0; d < one.length; d++) {
+      dims[d + 1] = one[d];
+    }
+    return new Shape(dims);
   }
 
   private static double median(List<Double> xs) {
