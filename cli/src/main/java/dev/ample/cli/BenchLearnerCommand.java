@@ -5,15 +5,10 @@ package dev.ample.cli;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ample.agents.CategoricalPolicy;
 import dev.ample.agents.NatureCnn;
 import dev.ample.agents.PolicyValueNetwork;
 import dev.ample.learner.PpoLoss;
@@ -91,28 +86,13 @@ public final class BenchLearnerCommand implements Callable<Integer> {
       PolicyValueNetwork net =
           NatureCnn.builder().setNumActions(actions).optPadding(padding).build();
       net.initialize(base, DataType.FLOAT32, NatureCnn.inputShape(1));
-      NDArray obs =
-          base.randomInteger(0, 256, NatureCnn.inputShape(batch), DataType.INT32)
-              .toType(DataType.UINT8, false);
-      NDArray acts = base.randomInteger(0, actions, new Shape(batch), DataType.INT32);
-      NDArray old;
-      try (NDManager s = base.newSubManager()) {
-        NDList out = net.forward(new ParameterStore(s, false), new NDList(obs), false);
-        old = CategoricalPolicy.logProb(out.get(0), acts)
-            .add(s.randomNormal(0, 0.1f, new Shape(batch), DataType.FLOAT32));
-        old.attach(base);
-      }
-      NDList targets =
-          PpoLoss.targets(acts, old, base.randomNormal(new Shape(batch)),
-              base.randomNormal(new Shape(batch)), base.randomNormal(new Shape(batch)));
-      PpoLoss loss = PpoLoss.builder().build();
-      PerExampleGradients engine =
-          PerExampleGradients.create(
-              net,
-              PerExampleGradientsConfig.defaults()
-                  .withMemoryCapBytes(memoryCapMib << 20)
-                  .withConvMethod(convMethod)
-                  .withProfile(true));
+      GradientStepBench bench = GradientStepBench.create(base, net, NatureCnn.inputShape(batch),
+          true, actions, PpoLoss.builder().build(),
+          PerExampleGradientsConfig.defaults()
+              .withMemoryCapBytes(memoryCapMib << 20)
+              .withConvMethod(convMethod)
+              .withProfile(true));
+      PerExampleGradients engine = bench.engine();
 
       Map<String, List<Double>> totalMs = new LinkedHashMap<>();
       Map<String, List<Double>> fbMs = new LinkedHashMap<>();
@@ -126,22 +106,15 @@ public final class BenchLearnerCommand implements Callable<Integer> {
       for (int r = -warmup; r < repeats; r++) {
         // Interleaved so that machine noise hits every mode alike.
         for (Mode mode : modes) {
-          long t0 = System.nanoTime();
-          PerExampleGradients.Result res;
-          try (NDManager scope = base.newSubManager()) {
-            res = engine.compute(scope, new NDList(obs), targets, loss, mode.stats());
-            // Touch every statistic so nothing lazy escapes the clock (PyTorch CPU is eager).
-            res.stats().get(0).mean().sum().getFloat();
-          }
-          long t1 = System.nanoTime();
+          GradientStepBench.Timed res = bench.step(mode.stats());
           if (firstStepMs < 0) {
-            firstStepMs = (t1 - t0) / 1e6;
+            firstStepMs = res.ms();
           }
           if (r < 0) {
             continue;
           }
-          totalMs.get(mode.key()).add((t1 - t0) / 1e6);
-          fbMs.get(mode.key()).add(res.forwardBackwardNanos() / 1e6);
+          totalMs.get(mode.key()).add(res.ms());
+          fbMs.get(mode.key()).add(res.forwardBackwardMs());
           res.layerNanos().forEach(
               (layer, ns) ->
                   layerMs.get(mode.key()).computeIfAbsent(layer, k -> new ArrayList<>())
