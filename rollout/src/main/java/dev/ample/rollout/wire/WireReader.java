@@ -73,7 +73,8 @@ final class WireReader {
   }
 
   String getString(String field) throws WireFormatException {
-    int n = count(field + " length", 0, buffer.remaining());
+    int n = count(field + " length", 0, Integer.MAX_VALUE);
+    need(n, field);
     byte[] utf8 = new byte[n];
     buffer.get(utf8);
     return new String(utf8, StandardCharsets.UTF_8);

@@ -29,8 +29,24 @@ import java.util.zip.Inflater;
  * <p>Format: raw little-endian buffers, every length checked on read ({@link MessageCodecs});
  * stacked frames go newest frame only ({@link ObservationCodec}). The manifest is {@code
  * Type/version} ({@code RolloutBatch/1}); a buffer of another format version is refused naming both
- * versions. The payload's first byte says whether the rest is Deflate-compressed (level 1), which
- * {@code ample.wire.compress-fragments} switches on for fragments.
+ * versions. The payload's first byte says whether the rest is Deflate-compressed (level 1, the
+ * JDK's {@link Deflater}), which {@code ample.wire.compress-fragments} switches for fragments.
+ *
+ * <p>Measured (one JVM, no network, a 2-core machine shared with other jobs, so times are noisy;
+ * steady state after JIT warm-up), Pong fragment of 8 envs x 128 steps from the real env:
+ *
+ * <ul>
+ *   <li>plain: 7,436,558 bytes, encode about 5 ms, decode about 4.5 ms;
+ *   <li>deflated: 154,182 bytes (48x fewer: Pong frames are mostly background), encode about 23
+ *       ms, decode about 11 ms, so about 24 ms more per fragment for 7.28 MB fewer, which take 58
+ *       ms at 1 Gbit/s. Deflate wins below about 2.4 Gbit/s per fragment stream; and since every
+ *       worker's fragments share the learner's one link, whose side pays only the extra 6.5 ms of
+ *       inflating, the learner's link wins below about 9 Gbit/s. On by default; switch it off
+ *       where workers and learner share a host (loopback is faster than that).
+ *   <li>weight snapshot of the Pong network (4,047,015 float32): 16,188,745 bytes with this
+ *       bench's tensor names, encode about 8 ms, decode about 7.5 ms. Deflate level 1 would save 7%
+ *       (15,055,020 bytes) for about 600 ms: snapshots are never compressed.
+ * </ul>
  *
  * <p>Identifier {@value #IDENTIFIER} is fixed: Akka sends it with every message to pick the
  * serializer on the receiving side.
@@ -54,7 +70,7 @@ public final class WireSerializer extends SerializerWithStringManifest {
   private static final int ENVELOPE_SLACK = 4096;
   private static final byte PLAIN = 0;
   private static final byte DEFLATE = 1;
-  /** Deflate expands at most about 1032:1, which bounds a claimed raw length before allocating. */
+  /** Deflate compresses at most about 1032:1, which bounds a claimed raw length before allocating. */
   private static final int DEFLATE_MAX_RATIO = 1032;
 
   private final boolean compressFragments;
