@@ -72,7 +72,8 @@ final class MessageCodecs {
     // Each transition takes at least 22 bytes below, so more rows than bytes left is corrupt.
     if (rows > in.remaining()) {
       throw new WireFormatException("a fragment of " + steps + " x " + envs + " transitions"
-          + " cannot fit the " + in.remaining() + " bytes left; the buffer is truncated or corrupt");
+          + " cannot fit the " + in.remaining() + " bytes left; the buffer is truncated or"
+          + " corrupt");
     }
     int n = (int) rows;
     Observations observations = ObservationCodec.read(in, n, envs);
@@ -202,7 +203,7 @@ final class MessageCodecs {
     }
   }
 
-  /** Runs a constructor; its refusal of the decoded values becomes a {@link WireFormatException}. */
+  /** Runs a constructor; its refusal of decoded values becomes a {@link WireFormatException}. */
   private static <T> T valid(Supplier<T> build) throws WireFormatException {
     try {
       return build.get();

@@ -70,7 +70,7 @@ public final class WireSerializer extends SerializerWithStringManifest {
   private static final int ENVELOPE_SLACK = 4096;
   private static final byte PLAIN = 0;
   private static final byte DEFLATE = 1;
-  /** Deflate compresses at most about 1032:1, which bounds a claimed raw length before allocating. */
+  /** Deflate compresses at most about 1032:1: a bound on a claimed raw length, checked first. */
   private static final int DEFLATE_MAX_RATIO = 1032;
 
   private final boolean compressFragments;

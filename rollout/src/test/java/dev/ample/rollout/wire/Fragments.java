@@ -58,7 +58,8 @@ final class Fragments {
   static RolloutBatch unstacked(SplittableRandom random, int steps, int envs, int... shape) {
     ObservationSpace space = new ObservationSpace(shape, ObservationSpace.Dtype.UINT8);
     return batch(random, steps, envs,
-        Observations.ofBytes(space, steps * envs, randomBytes(random, steps * envs * space.size())));
+        Observations.ofBytes(space, steps * envs,
+            randomBytes(random, steps * envs * space.size())));
   }
 
   /** A CartPole-like fragment of FLOAT32 observations {@code [4]}, NaN payloads included. */
