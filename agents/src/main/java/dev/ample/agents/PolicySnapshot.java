@@ -51,6 +51,22 @@ public final class PolicySnapshot {
     return new PolicySnapshot(version, names, values.toArray(float[][]::new));
   }
 
+  /**
+   * A snapshot of the given parameter values (copied), as one that crossed a wire is rebuilt.
+   *
+   * @param version the learner's count of updates behind these parameters
+   * @param names parameter names, in the network's order
+   * @param values each parameter's values (flattened, row major), in the order of {@code names}
+   */
+  public static PolicySnapshot of(long version, List<String> names, List<float[]> values) {
+    if (names.size() != values.size()) {
+      throw new IllegalArgumentException("a policy snapshot of " + names.size()
+          + " parameter names has " + values.size() + " value arrays");
+    }
+    return new PolicySnapshot(
+        version, names, values.stream().map(float[]::clone).toArray(float[][]::new));
+  }
+
   /** The learner's update count behind these parameters; 0 for the initial ones. */
   public long version() {
     return version;
