@@ -17,9 +17,11 @@ import dev.ample.envs.ObservationSpace;
 import dev.ample.envs.VectorEnv;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -91,6 +93,13 @@ public final class LocalRollout implements AutoCloseable {
   private final int numActions;
   private final int numEnvs;
   private final int framesPerStep;
+  /**
+   * Requests not yet answered, each with what it asked for; the system's end fails them. One
+   * termination callback serves them all: a callback per request would keep every answer (a
+   * whole batch) reachable until the system ends.
+   */
+  private final Map<CompletableFuture<RolloutCoordinator.Reply>, String> unanswered =
+      new ConcurrentHashMap<>();
   private volatile String failure;
   private volatile boolean closed;
 
@@ -104,6 +113,12 @@ public final class LocalRollout implements AutoCloseable {
     this.numActions = envs.get(0).numActions();
     this.numEnvs = envs.stream().mapToInt(VectorEnv::numEnvs).sum();
     this.framesPerStep = envs.get(0).framesPerStep();
+    system.getWhenTerminated().whenComplete((done, error) -> failUnanswered());
+  }
+
+  private void failUnanswered() {
+    unanswered.forEach((answer, what) -> answer.completeExceptionally(
+        failed(new RolloutException(what + " interrupted: the rollout was closed"))));
   }
 
   /**
@@ -217,6 +232,8 @@ public final class LocalRollout implements AutoCloseable {
       akka.japi.function.Function<ActorRef<RolloutCoordinator.Reply>, RolloutCoordinator.Command> message,
       String what) {
     CompletableFuture<RolloutCoordinator.Reply> answer = new CompletableFuture<>();
+    unanswered.put(answer, what);
+    answer.whenComplete((reply, error) -> unanswered.remove(answer));
     AskPattern.ask(coordinator, message, REQUEST_TIMEOUT, system.scheduler())
         .whenComplete((reply, error) -> {
           if (error != null) {
@@ -227,12 +244,9 @@ public final class LocalRollout implements AutoCloseable {
             answer.complete(reply);
           }
         });
-    system.getWhenTerminated().whenComplete((done, error) -> {
-      if (!answer.isDone()) {
-        answer.completeExceptionally(
-            failed(new RolloutException(what + " interrupted: the rollout was closed")));
-      }
-    });
+    if (system.getWhenTerminated().toCompletableFuture().isDone()) {
+      failUnanswered(); // the system ended before this request was registered
+    }
     return answer;
   }
 

@@ -13,8 +13,11 @@ import dev.ample.envs.EnvConfig;
 import dev.ample.envs.EpisodeEnd;
 import dev.ample.envs.builtin.BuiltinVectorEnv;
 import dev.ample.envs.builtin.CartPole;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -168,5 +171,42 @@ class LocalRolloutLifecycleTest {
     }
     assertThrows(IllegalArgumentException.class,
         () -> LocalRollout.start(EnvConfig.of("catch", 2), 3, null, 0));
+  }
+
+  /**
+   * A batch handed out is the caller's alone: once dropped, the rollout holds nothing that keeps it
+   * reachable. (Each request's termination callback once kept its answer: a whole batch per
+   * iteration, 29 MB on Pong, until the run ran out of memory.)
+   */
+  @Test
+  void theRolloutKeepsNoBatchItHandedOut() throws Exception {
+    List<WeakReference<RolloutBatch>> handedOut = new ArrayList<>();
+    try (TestAgents a = new TestAgents(new int[] {4}, false, 2);
+        LocalRollout rollout = LocalRollout.start(EnvConfig.of("cartpole", 4), 2, a.agent, 1)) {
+      for (int k = 0; k < 5; k++) {
+        handedOut.add(new WeakReference<>(rollout.collect(8, a.snapshot)));
+      }
+      handedOut.add(new WeakReference<>(rollout.collectAsync(8, a.snapshot).get()));
+      long end = System.currentTimeMillis() + 10_000;
+      while (handedOut.stream().anyMatch(r -> r.get() != null)
+          && System.currentTimeMillis() < end) {
+        System.gc();
+        Thread.sleep(20);
+      }
+      assertEquals(0, handedOut.stream().filter(r -> r.get() != null).count(),
+          "batches still reachable after the caller dropped them");
+    }
+  }
+
+  @Test
+  void closingDuringACollectFailsItsAnswer() throws Exception {
+    try (TestAgents a = new TestAgents(new int[] {4}, false, 2)) {
+      LocalRollout rollout = LocalRollout.start(EnvConfig.of("cartpole", 4), 2, a.agent, 1);
+      CompletableFuture<RolloutBatch> running = rollout.collectAsync(200_000, a.snapshot);
+      rollout.close();
+      ExecutionException e =
+          assertThrows(ExecutionException.class, () -> running.get(10, TimeUnit.SECONDS));
+      assertEquals("collect interrupted: the rollout was closed", e.getCause().getMessage());
+    }
   }
 }
