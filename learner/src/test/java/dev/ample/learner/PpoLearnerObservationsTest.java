@@ -95,8 +95,9 @@ class PpoLearnerObservationsTest {
   }
 
   /**
-   * One iteration of the Pong protocol's shape (DESIGN.md §7): Nature CNN, 8 x 128 pixel
-   * transitions, minibatch 256, 3 epochs, Eve: 12 optimizer steps, finite metrics. Prints its time.
+   * Two iterations of the Pong protocol's shape (DESIGN.md §7): Nature CNN, 8 x 128 pixel
+   * transitions, minibatch 256, 3 epochs, Eve: 12 optimizer steps each, finite metrics, and no
+   * array left on the long-lived manager by the second. Prints the second one's time.
    */
   @Test
   void pongProtocolIterationRunsWithTheNatureCnn() {
@@ -111,11 +112,15 @@ class PpoLearnerObservationsTest {
       int[] shape = {NatureCnn.FRAMES, NatureCnn.SIDE, NatureCnn.SIDE};
       byte[] pixels = new byte[1024 * NatureCnn.FRAMES * NatureCnn.SIDE * NatureCnn.SIDE];
       new SplittableRandom(4).nextBytes(pixels);
+      learner.update(rollout(pixels, null, 128, 8, shape, 6, 5), 0);
+      int arrays = m.getManagedArrays().size();
       long start = System.nanoTime();
-      PpoMetrics metrics = learner.update(rollout(pixels, null, 128, 8, shape, 6, 5), 0);
+      PpoMetrics metrics = learner.update(rollout(pixels, null, 128, 8, shape, 6, 6), 0);
       System.out.printf("Pong-shaped iteration: %.1f s, %s%n", (System.nanoTime() - start) / 1e9,
           metrics.fields());
-      assertEquals(12, metrics.optimizerSteps());
+      // The engine's convolution checks once left ~290 arrays per iteration here (a run's OOM).
+      assertEquals(arrays, m.getManagedArrays().size(), "arrays leaked onto the long-lived manager");
+      assertEquals(24, metrics.optimizerSteps());
       assertEquals(0.1, metrics.clipRange(), 1e-12);
       for (Map.Entry<String, Object> f : metrics.fields().entrySet()) {
         assertTrue(Double.isFinite(((Number) f.getValue()).doubleValue()), f.toString());

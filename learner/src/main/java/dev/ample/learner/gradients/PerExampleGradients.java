@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -541,9 +542,14 @@ public final class PerExampleGradients {
       NDArray dx = gradientOf(g.inputProbe(), scope).get(picked);
       NDArray delta = gradientOf(g.outputProbe(), scope).get(picked);
       NDArray v = guardVector(g.layer(), dx.getShape());
-      NDArray av = Conv2d.conv2d(v, g.layer().weight().getArray().stopGradient(), null,
-          conv.getStride(), conv.getPadding(), conv.getDilation(), 1).singletonOrThrow();
-      double mismatch = NativeConvolutionCheck.adjointMismatch(dx, v, av, delta);
+      double mismatch;
+      // Results join their first operand's manager: here v's and the weight's long-lived one, so
+      // without this scope every check would leave its arrays there (~290 per Pong iteration).
+      try (NDScope temporaries = new NDScope()) {
+        NDArray av = Conv2d.conv2d(v, g.layer().weight().getArray().stopGradient(), null,
+            conv.getStride(), conv.getPadding(), conv.getDilation(), 1).singletonOrThrow();
+        mismatch = NativeConvolutionCheck.adjointMismatch(dx, v, av, delta);
+      }
       if (!(mismatch <= NativeConvolutionCheck.TOLERANCE)) {
         hold = false;
         reroutedByInput.get(inputKey).add(g.layer());
