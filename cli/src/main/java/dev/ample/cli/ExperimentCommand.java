@@ -86,6 +86,11 @@ public final class ExperimentCommand implements Callable<Integer> {
       description = "override a config key in every run, e.g. --set train.agent-steps=1000000")
   List<String> overrides = new ArrayList<>();
 
+  @Option(names = "--report",
+      description = "only write results.md, results.json and plots/ from the runs as they stand;"
+          + " trains nothing (the runs may be training meanwhile, e.g. in another shell)")
+  boolean report;
+
   @Override
   public Integer call() throws IOException, InterruptedException {
     if (seeds < 1 || parallel < 1) {
@@ -100,13 +105,18 @@ public final class ExperimentCommand implements Callable<Integer> {
         overrides));
     Path dir = out != null ? out : base.train().runsDir().resolve(stem() + "-experiment");
     List<ExperimentRun> runs = plan(dir);
-    claim(dir);
-
-    String again = "./ample " + String.join(" ",
-        spec.commandLine().getParseResult().originalArgs());
-    System.out.printf("ample experiment: %d runs (%s x seeds 1..%d), %d at a time, in %s%n",
-        runs.size(), String.join(", ", optimizers), seeds, parallel, dir);
-    Map<String, String> outcomes = train(dir, runs, again);
+    String again = "./ample " + String.join(" ", spec.commandLine().getParseResult()
+        .originalArgs().stream().filter(a -> !a.equals("--report")).toList());
+    Map<String, String> outcomes;
+    if (report) {
+      requireSomethingToReport(dir, runs);
+      outcomes = Map.of();
+    } else {
+      claim(dir);
+      System.out.printf("ample experiment: %d runs (%s x seeds 1..%d), %d at a time, in %s%n",
+          runs.size(), String.join(", ", optimizers), seeds, parallel, dir);
+      outcomes = train(dir, runs, again);
+    }
 
     List<ExperimentResults.RunResult> results = new ArrayList<>();
     for (ExperimentRun r : runs) {
@@ -156,28 +166,62 @@ public final class ExperimentCommand implements Callable<Integer> {
   }
 
   /**
-   * Writes {@code experiment.json} in a new experiment directory, or checks that an existing one
-   * holds the same experiment (config, overrides, optimizers, seeds; --parallel may change).
+   * A report needs the experiment's plan to match (when {@code experiment.json} exists; runs made
+   * by hand under {@code <optimizer>-s<seed>/} have none) and at least one of its runs started.
    */
-  private void claim(Path dir) throws IOException {
+  private void requireSomethingToReport(Path dir, List<ExperimentRun> runs) throws IOException {
+    samePlan(dir, describePlan());
+    for (ExperimentRun r : runs) {
+      if (r.state() != ExperimentRun.State.NEW) {
+        return;
+      }
+    }
+    throw new IllegalArgumentException("nothing to report: " + dir + " holds none of the runs "
+        + String.join(", ", runs.stream().map(ExperimentRun::name).toList()) + " yet; train"
+        + " them with the same command without --report");
+  }
+
+  /** What this command's experiment is, as {@code experiment.json} records it. */
+  private ObjectNode describePlan() {
     ObjectNode plan = JSON.createObjectNode();
     plan.put("config", configFile == null ? null
         : configFile.toAbsolutePath().normalize().toString());
     overrides.forEach(plan.putArray("overrides")::add);
     optimizers.forEach(plan.putArray("optimizers")::add);
     plan.put("seeds", seeds);
+    return plan;
+  }
+
+  /**
+   * Whether {@code dir} has an {@code experiment.json}; refuses one that records another
+   * experiment (config, overrides, optimizers, seeds; --parallel may change).
+   */
+  private static boolean samePlan(Path dir, ObjectNode plan) throws IOException {
     Path file = dir.resolve(PLAN);
-    if (Files.isRegularFile(file)) {
-      JsonNode had = JSON.readTree(file.toFile());
-      for (String key : List.of("config", "overrides", "optimizers", "seeds")) {
-        if (!had.path(key).equals(plan.path(key))) {
-          throw new IllegalArgumentException(dir + " holds another experiment (its " + key
-              + " " + had.path(key) + ", here " + plan.path(key) + ", see " + file + "); give"
-              + " another --out, or repeat its options to continue it");
-        }
+    if (!Files.isRegularFile(file)) {
+      return false;
+    }
+    JsonNode had = JSON.readTree(file.toFile());
+    for (String key : List.of("config", "overrides", "optimizers", "seeds")) {
+      if (!had.path(key).equals(plan.path(key))) {
+        throw new IllegalArgumentException(dir + " holds another experiment (its " + key
+            + " " + had.path(key) + ", here " + plan.path(key) + ", see " + file + "); give"
+            + " another --out, or repeat its options to continue it");
       }
+    }
+    return true;
+  }
+
+  /**
+   * Writes {@code experiment.json} in a new experiment directory, or checks that an existing one
+   * holds the same experiment ({@link #samePlan}).
+   */
+  private void claim(Path dir) throws IOException {
+    ObjectNode plan = describePlan();
+    if (samePlan(dir, plan)) {
       return;
     }
+    Path file = dir.resolve(PLAN);
     if (Files.isDirectory(dir)) {
       try (var s = Files.list(dir)) {
         if (s.findAny().isPresent()) {

@@ -5,6 +5,7 @@ package dev.ample.tests;
 
 import static dev.ample.tests.AmpleCli.lines;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -105,6 +106,42 @@ class ExperimentTest {
     // Another experiment on the same directory is refused, naming what differs.
     AmpleCli.run(tmp, command(exp, "adam")).assertRefused("holds another experiment",
         "optimizers");
+  }
+
+  /**
+   * {@code --report} on an experiment as it stands, here one run trained by hand to half its
+   * budget under the experiment's naming: the table says partial and not started, and nothing is
+   * trained. On a directory holding none of the runs it is refused.
+   */
+  @Test
+  void reportTabulatesTheRunsAsTheyStandAndTrainsNothing() throws Exception {
+    Path exp = tmp.resolve("by-hand");
+    List<String> report = new ArrayList<>(List.of(command(exp, "adam,eve")));
+    report.add("--report");
+    AmpleCli.run(tmp, report.toArray(String[]::new)).assertRefused("nothing to report",
+        "adam-s1");
+
+    List<String> train = new ArrayList<>(List.of("train", "--run-dir",
+        exp.resolve("adam-s1").toString(), "--set", "optimizer.name=adam", "--set",
+        "train.seed=1"));
+    train.addAll(SMALL);
+    train.addAll(List.of("--set", "train.agent-steps=768"));
+    AmpleCli.run(tmp, train.toArray(String[]::new)).assertOk();
+    String metrics = Files.readString(exp.resolve("adam-s1").resolve("metrics.jsonl"));
+
+    AmpleCli.run(tmp, report.toArray(String[]::new)).assertOk();
+    String md = Files.readString(exp.resolve("results.md"));
+    String adam = md.lines().filter(l -> l.startsWith("| [adam-s1](adam-s1/) | adam | 1 |"))
+        .findFirst().orElseThrow(() -> new AssertionError("no adam-s1 row in:\n" + md));
+    assertTrue(adam.contains("| 768 | partial (768 of 1,536 agent steps) |"), adam);
+    String eve = md.lines().filter(l -> l.startsWith("| [eve-s2](eve-s2/) | eve | 2 |"))
+        .findFirst().orElseThrow(() -> new AssertionError("no eve-s2 row in:\n" + md));
+    assertTrue(eve.contains("| not started |"), eve);
+    assertEquals(metrics, Files.readString(exp.resolve("adam-s1").resolve("metrics.jsonl")),
+        "nothing trained");
+    assertEquals(1, lines(exp.resolve("adam-s1").resolve("invocations.jsonl")).size());
+    assertFalse(Files.exists(exp.resolve("eve-s1")), "no run started");
+    assertFalse(Files.exists(exp.resolve("experiment.json")), "a report claims nothing");
   }
 
   private static String[] command(Path exp, String optimizers) {
