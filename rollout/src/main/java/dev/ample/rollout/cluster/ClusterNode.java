@@ -87,9 +87,14 @@ public record ClusterNode(String role, HostPort bind, HostPort learner, Duration
    * fragment (Artery's {@code tls-tcp} and its key stores) goes over this config, in front of it.
    */
   public Config akkaConfig() {
-    // Akka's Slf4jLogger announces itself at INFO whatever akka.loglevel says.
+    // Akka's Slf4jLogger announces itself at INFO whatever akka.loglevel says; and a peer that
+    // leaves or dies makes Artery's streams warn about aborted connections, which the cluster's
+    // own lines (a worker left, was downed) already say.
     if (System.getProperty("org.slf4j.simpleLogger.log.akka") == null) {
       System.setProperty("org.slf4j.simpleLogger.log.akka", "warn");
+    }
+    if (System.getProperty("org.slf4j.simpleLogger.log.akka.stream.Materializer") == null) {
+      System.setProperty("org.slf4j.simpleLogger.log.akka.stream.Materializer", "error");
     }
     Config node = ConfigFactory.parseString(String.join("\n",
         "akka {",

@@ -297,7 +297,7 @@ final class LearnerEndpoint extends AbstractBehavior<ToLearner> {
 
   private Behavior<ToLearner> onGone(Gone gone) {
     Worker w = workers.get(gone.worker());
-    if (w != null) {
+    if (w != null && !stopping) {
       notes.accept("cluster: worker " + w.address + " left or was downed (slot " + w.slot + ")");
       forget(w);
     }
