@@ -17,8 +17,8 @@ import java.util.Set;
  * @param enabled false: the single-node rollout, the rest of the section unread
  * @param bind the learner's host:port, which workers join
  * @param minWorkers workers the start and every iteration wait for
- * @param waitForWorkers how long they wait; the start fails without {@code minWorkers}, an
- *     iteration goes on with the workers it has
+ * @param startTimeout how long the start waits for them (it fails without them)
+ * @param waitForWorkers how long an iteration waits for them, then goes on with those it has
  * @param envsPerWorker envs of a worker started without {@code --envs}; the budget counts
  *     {@code min-workers} such workers per iteration
  * @param fragmentTimeout how long an iteration waits for a joined worker's fragment
@@ -26,17 +26,17 @@ import java.util.Set;
  * @param downAfter an unreachable worker is downed (its fragment dropped) after this much more
  */
 public record ClusterSettings(boolean enabled, ClusterNode.HostPort bind, int minWorkers,
-    Duration waitForWorkers, int envsPerWorker, Duration fragmentTimeout,
+    Duration startTimeout, Duration waitForWorkers, int envsPerWorker, Duration fragmentTimeout,
     Duration unreachableAfter, Duration downAfter) {
 
   private static final Set<String> KEYS = Set.of("enabled", "bind", "min-workers",
-      "wait-for-workers", "envs-per-worker", "fragment-timeout", "unreachable-after",
+      "start-timeout", "wait-for-workers", "envs-per-worker", "fragment-timeout", "unreachable-after",
       "down-after");
 
   public ClusterSettings {
     require(minWorkers >= 0, "cluster.min-workers must be >= 0, got " + minWorkers);
     require(envsPerWorker >= 1, "cluster.envs-per-worker must be >= 1, got " + envsPerWorker);
-    for (Duration d : new Duration[] {waitForWorkers, fragmentTimeout, unreachableAfter,
+    for (Duration d : new Duration[] {startTimeout, waitForWorkers, fragmentTimeout, unreachableAfter,
         downAfter}) {
       require(!d.isNegative() && !d.isZero(), "cluster timeouts must be positive (e.g. 10s),"
           + " got " + d);
@@ -50,7 +50,8 @@ public record ClusterSettings(boolean enabled, ClusterNode.HostPort bind, int mi
       ConfigKeys.requireKnown(c, KEYS, "cluster");
       return new ClusterSettings(c.getBoolean("enabled"),
           ClusterNode.HostPort.parse(c.getString("bind"), "cluster.bind"),
-          c.getInt("min-workers"), c.getDuration("wait-for-workers"),
+          c.getInt("min-workers"), c.getDuration("start-timeout"),
+          c.getDuration("wait-for-workers"),
           c.getInt("envs-per-worker"), c.getDuration("fragment-timeout"),
           c.getDuration("unreachable-after"), c.getDuration("down-after"));
     } catch (ConfigException e) {
@@ -67,8 +68,9 @@ public record ClusterSettings(boolean enabled, ClusterNode.HostPort bind, int mi
   /** The learner node's settings. */
   public ClusterRollout.Settings learner() {
     ClusterNode node = new ClusterNode(ClusterNode.LEARNER_ROLE, bind, bind, unreachableAfter,
-        downAfter, waitForWorkers, false);
-    return new ClusterRollout.Settings(node, minWorkers, waitForWorkers, fragmentTimeout);
+        downAfter, startTimeout, false);
+    return new ClusterRollout.Settings(node, minWorkers, startTimeout, waitForWorkers,
+        fragmentTimeout);
   }
 
   private static void require(boolean ok, String message) {

@@ -49,12 +49,13 @@ public final class ClusterRollout implements AutoCloseable {
    * The learner's cluster settings.
    *
    * @param node this node ({@link ClusterNode#LEARNER_ROLE}, its own address as the seed)
-   * @param minWorkers workers each round waits for (and the start, which fails without them)
-   * @param waitForWorkers how long the start and each round wait for {@code minWorkers}
+   * @param minWorkers workers the start and each round wait for
+   * @param startTimeout how long the start waits for {@code minWorkers} (it fails without them)
+   * @param waitForWorkers how long a round waits for {@code minWorkers}, then goes on without
    * @param fragmentTimeout how long a round waits for a joined worker's fragment
    */
-  public record Settings(ClusterNode node, int minWorkers, Duration waitForWorkers,
-      Duration fragmentTimeout) {
+  public record Settings(ClusterNode node, int minWorkers, Duration startTimeout,
+      Duration waitForWorkers, Duration fragmentTimeout) {
     public Settings {
       if (!node.role().equals(ClusterNode.LEARNER_ROLE)) {
         throw new IllegalArgumentException("a learner runs a learner node");
@@ -91,7 +92,7 @@ public final class ClusterRollout implements AutoCloseable {
 
   /**
    * Starts the learner node on {@code settings.node().bind()} around {@code local} (which it takes
-   * over: closing this closes it) and waits up to {@code cluster.wait-for-workers} for {@code
+   * over: closing this closes it) and waits up to {@code cluster.start-timeout} for {@code
    * cluster.min-workers} workers.
    *
    * @param steps T, as every collect will ask
@@ -134,15 +135,15 @@ public final class ClusterRollout implements AutoCloseable {
     }
     System.out.printf("cluster: learner at %s waiting up to %d s for %d worker(s):"
             + " ./ample worker --join %s%n", settings.node().bind(),
-        settings.waitForWorkers().toSeconds(), settings.minWorkers(), settings.node().bind());
+        settings.startTimeout().toSeconds(), settings.minWorkers(), settings.node().bind());
     try {
       AskPattern.<ToLearner, Integer>ask(endpoint,
           replyTo -> new LearnerEndpoint.AwaitWorkers(settings.minWorkers(), replyTo),
-          settings.waitForWorkers(), system.scheduler()).toCompletableFuture().get();
+          settings.startTimeout(), system.scheduler()).toCompletableFuture().get();
     } catch (ExecutionException e) {
       throw new IllegalStateException("fewer than cluster.min-workers = " + settings.minWorkers()
           + " workers joined the learner at " + settings.node().bind() + " within"
-          + " cluster.wait-for-workers = " + settings.waitForWorkers().toSeconds() + " s; start"
+          + " cluster.start-timeout = " + settings.startTimeout().toSeconds() + " s; start"
           + " them with ./ample worker --join " + settings.node().bind() + " (or lower"
           + " cluster.min-workers)");
     } catch (InterruptedException e) {
