@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       OptimizersCommand.class,
       BenchCommand.class,
       TrainCommand.class,
+      WorkerCommand.class,
       EvalCommand.class,
       PlotCommand.class,
       ExperimentCommand.class

@@ -89,6 +89,12 @@ public final class BenchRolloutCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print one JSON object as the last line")
   boolean json;
 
+  @Option(names = "--cluster",
+      description = "instead: collect steps/s of the learner's envs alone vs with one worker node"
+          + " (same JVM, Artery TCP on loopback), bytes per iteration and decode time per"
+          + " fragment")
+  boolean cluster;
+
   @Override
   public Integer call() throws Exception {
     if (rounds < 1 || iterations < 1 || warmup < 0) {
@@ -107,6 +113,13 @@ public final class BenchRolloutCommand implements Callable<Integer> {
     out.put("rounds", rounds);
     out.put("iterations", iterations);
     out.put("warmup", warmup);
+    if (cluster) {
+      ClusterBench.run(experiment, rounds, warmup, out);
+      if (json) {
+        System.out.println(new ObjectMapper().writeValueAsString(out));
+      }
+      return 0;
+    }
 
     Throughput t = throughput(experiment);
     System.out.printf("ample bench rollout: %s, %d envs on %d runners, %s (%,d parameters);"
@@ -290,7 +303,7 @@ public final class BenchRolloutCommand implements Callable<Integer> {
     return new Shape(dims);
   }
 
-  private static double median(List<Double> xs) {
+  static double median(List<Double> xs) {
     return BenchLearnerCommand.median(xs);
   }
 
@@ -300,7 +313,7 @@ public final class BenchRolloutCommand implements Callable<Integer> {
     return (System.nanoTime() - t0) / 1e9;
   }
 
-  private static double round(double v) {
+  static double round(double v) {
     return Math.round(v * 1000) / 1000.0;
   }
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ample.learner.PpoMetrics;
 import dev.ample.learner.io.JsonLines;
 import dev.ample.rollout.TestEpisodes;
+import dev.ample.rollout.cluster.ClusterStats;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -54,9 +55,11 @@ final class MetricsLog implements AutoCloseable {
    * @param policyLag learner updates between the policy that collected the iteration's oldest
    *     transition and the learner that trained on it (0 synchronous, 1 overlapped)
    * @param test the test episodes played after it, or null
+   * @param cluster what the cluster did for the iteration's batch, or null on a single node
    */
   void write(Progress p, PpoMetrics m, String optimizer, double fps, double rolloutSeconds,
-      double updateSeconds, long updateSteps, long policyLag, Evaluation test) throws IOException {
+      double updateSeconds, long updateSteps, long policyLag, Evaluation test,
+      ClusterStats cluster) throws IOException {
     ObjectNode line = counters(p);
     putFinite(line, "episode_return_mean", p.returnMean());
     putFinite(line, "episode_length_mean", p.lengthMean());
@@ -73,8 +76,26 @@ final class MetricsLog implements AutoCloseable {
     if (test != null) {
       putEvaluation(line, test);
     }
+    if (cluster != null) {
+      putCluster(line, cluster);
+    }
     line.put("wall_seconds", round(p.wallSeconds()));
     writeLine(line);
+  }
+
+  /**
+   * {@code workers_alive}, {@code local_steps}, {@code worker_steps} (address to agent steps of
+   * the workers whose fragments were used), {@code dropped_fragments}, {@code fragment_bytes}
+   * (received on the wire) and {@code fragment_decode_ms}.
+   */
+  private static void putCluster(ObjectNode line, ClusterStats c) {
+    line.put("workers_alive", c.workers());
+    line.put("local_steps", c.localSteps());
+    ObjectNode steps = line.putObject("worker_steps");
+    c.workerSteps().forEach(steps::put);
+    line.put("dropped_fragments", c.droppedFragments());
+    line.put("fragment_bytes", c.fragmentBytes());
+    line.put("fragment_decode_ms", round(c.decodeMs()));
   }
 
   /** The line of a test that follows no update in this run: the initial policy's. */
@@ -86,7 +107,8 @@ final class MetricsLog implements AutoCloseable {
   }
 
   /** The iteration on the console: the bar moves, or (not a terminal) one line. */
-  void printLine(Progress p, long iterations, PpoMetrics m, Evaluation test) {
+  void printLine(Progress p, long iterations, PpoMetrics m, Evaluation test,
+      ClusterStats cluster) {
     if (test != null) {
       lastTestReturn = test.result().meanReturn();
     }
@@ -95,10 +117,13 @@ final class MetricsLog implements AutoCloseable {
       return;
     }
     System.out.printf("iter %d/%d  steps %,d  return %s (%d episodes)  loss pi %.4f v %.4f"
-            + "  entropy %.3f  kl %.4f  lr %.2e%s  %.0f s%n",
+            + "  entropy %.3f  kl %.4f  lr %.2e%s%s  %.0f s%n",
         p.iteration(), iterations, p.agentSteps(), format(p.returnMean()), p.episodes(),
         m.lossPolicy(), m.lossValue(), m.entropy(), m.approxKl(), m.learningRate(),
-        test == null ? "" : "  " + describe(test.result()), p.wallSeconds());
+        test == null ? "" : "  " + describe(test.result()),
+        cluster == null ? "" : String.format("  workers %d (%d answered, %d dropped, %,d bytes)",
+            cluster.workers(), cluster.workerSteps().size(), cluster.droppedFragments(),
+            cluster.fragmentBytes()), p.wallSeconds());
   }
 
   void printEvaluation(Progress p, long iterations, Evaluation test) {

@@ -22,6 +22,8 @@ import dev.ample.rollout.LocalRollout;
 import dev.ample.rollout.RolloutBatch;
 import dev.ample.rollout.RolloutEnvs;
 import dev.ample.rollout.TestEpisodes;
+import dev.ample.rollout.cluster.ClusterRollout;
+import dev.ample.rollout.cluster.ClusterStats;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -43,6 +45,10 @@ import java.util.concurrent.ExecutionException;
  * {@link #collect} hands back the batch collected meanwhile and starts the next one with the
  * snapshot from before the coming update, so the envs step while the learner learns (policy lag
  * 1). A collection still under way at {@link #close} is discarded.
+ *
+ * <p>With {@code cluster.enabled} the learner's envs are wrapped in a {@link ClusterRollout}: each
+ * collect joins the learner's own T x N batch with the workers' fragments of the same policy
+ * version ({@link #clusterStats} says what the cluster did for it).
  */
 final class PpoExperiment implements AutoCloseable {
 
@@ -51,21 +57,25 @@ final class PpoExperiment implements AutoCloseable {
   private final NetworkIdentity identity;
   private final String optimizerName;
   private final LocalRollout rollout;
+  /** The cluster around {@link #rollout}, or null on a single node. */
+  private final ClusterRollout cluster;
   private final Agent agent;
   private final Agent testAgent;
   private final TestEpisodes tests;
   private final int rolloutSteps;
   private final boolean overlap;
-  private CompletableFuture<RolloutBatch> pending;
+  private CompletableFuture<ClusterRollout.Collected> pending;
+  private ClusterStats clusterStats;
 
   private PpoExperiment(NDManager base, PpoLearner learner, NetworkIdentity identity,
-      String optimizerName, LocalRollout rollout, Agent agent, Agent testAgent, TestEpisodes tests,
-      TrainSettings train) {
+      String optimizerName, LocalRollout rollout, ClusterRollout cluster, Agent agent,
+      Agent testAgent, TestEpisodes tests, TrainSettings train) {
     this.base = base;
     this.learner = learner;
     this.identity = identity;
     this.optimizerName = optimizerName;
     this.rollout = rollout;
+    this.cluster = cluster;
     this.agent = agent;
     this.testAgent = testAgent;
     this.tests = tests;
@@ -119,9 +129,20 @@ final class PpoExperiment implements AutoCloseable {
       testAgent = Agent.create(() -> experiment.network().architecture(space, numActions), space,
           policy, device);
       TestEpisodes tests = TestEpisodes.of(env, testAgent, train.eval().greedy());
-      LocalRollout rollout = LocalRollout.start(envs, agent, train.seed() + agentStepsDone);
-      return new PpoExperiment(base, learner, built.identity(), optimizer.name(), rollout, agent,
-          testAgent, tests, train);
+      long seedBase = train.seed() + agentStepsDone;
+      LocalRollout rollout = LocalRollout.start(envs, agent, seedBase);
+      ClusterRollout cluster = null;
+      if (experiment.cluster().enabled()) {
+        EnvConfig workerEnv = new EnvConfig(env.id(), env.backend(),
+            experiment.cluster().envsPerWorker(), env.romDir(), env.atari(),
+            env.allowUnverifiedRom());
+        cluster = ClusterRollout.start(rollout, experiment.cluster().learner(),
+            new ClusterRollout.Assignment(workerEnv, experiment.network().toHocon(),
+                train.ppo().minibatchSize(), seedBase),
+            train.rolloutSteps(), System.out::println);
+      }
+      return new PpoExperiment(base, learner, built.identity(), optimizer.name(), rollout,
+          cluster, agent, testAgent, tests, train);
     } catch (RuntimeException | Error e) {
       if (envs != null) {
         envs.close();
@@ -166,18 +187,31 @@ final class PpoExperiment implements AutoCloseable {
    * @throws dev.ample.rollout.RolloutException when collecting failed
    */
   RolloutBatch collect(boolean another) {
-    RolloutBatch batch;
+    ClusterRollout.Collected collected;
     if (pending == null) {
-      batch = rollout.collect(rolloutSteps, learner.snapshot());
+      collected = await(collectAsync());
     } else {
-      CompletableFuture<RolloutBatch> running = pending;
+      CompletableFuture<ClusterRollout.Collected> running = pending;
       pending = null;
-      batch = await(running);
+      collected = await(running);
     }
     if (overlap && another) {
-      pending = rollout.collectAsync(rolloutSteps, learner.snapshot());
+      pending = collectAsync();
     }
-    return batch;
+    clusterStats = collected.stats();
+    return collected.batch();
+  }
+
+  private CompletableFuture<ClusterRollout.Collected> collectAsync() {
+    PolicySnapshot policy = learner.snapshot();
+    return cluster != null ? cluster.collectAsync(rolloutSteps, policy)
+        : rollout.collectAsync(rolloutSteps, policy)
+            .thenApply(batch -> new ClusterRollout.Collected(batch, null));
+  }
+
+  /** What the cluster did for the batch {@link #collect} returned last; null on a single node. */
+  ClusterStats clusterStats() {
+    return clusterStats;
   }
 
   /** Whether a collection is under way (overlapped; {@link #close} discards it). */
@@ -203,11 +237,13 @@ final class PpoExperiment implements AutoCloseable {
     return tests;
   }
 
-  private static RolloutBatch await(CompletableFuture<RolloutBatch> f) {
+  private static <T> T await(CompletableFuture<T> f) {
     try {
       return f.get();
     } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
+      Throwable cause = e.getCause() instanceof java.util.concurrent.CompletionException c
+          && c.getCause() != null ? c.getCause() : e.getCause();
+      if (cause instanceof RuntimeException r) {
         throw r;
       }
       throw new IllegalStateException(e.getCause());
@@ -221,7 +257,11 @@ final class PpoExperiment implements AutoCloseable {
   @Override
   public void close() {
     try {
-      rollout.close();
+      if (cluster != null) {
+        cluster.close(); // closes the learner's own rollout too
+      } else {
+        rollout.close();
+      }
     } finally {
       agent.close();
       testAgent.close();

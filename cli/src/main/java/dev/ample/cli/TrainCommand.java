@@ -165,8 +165,8 @@ public final class TrainCommand implements Callable<Integer> {
       begin(run, config, checkpoint, newest, stop);
       System.out.printf("ample train: %s, %d envs x %d steps per iteration, %s, %,d agent steps"
               + " (%d iterations), run dir %s%n",
-          env.id(), env.numEnvs(), train.rolloutSteps(), ppo.optimizerName(), train.agentSteps(),
-          iterations, run.dir());
+          env.id(), experiment.nominalEnvs(), train.rolloutSteps(), ppo.optimizerName(),
+          train.agentSteps(), iterations, run.dir());
       ProgressDisplay bar = !ProgressDisplay.onTerminal() ? null
           : ProgressDisplay.bar(run.dir().getFileName().toString(), progress.agentSteps(),
               progress.agentSteps() + (iterations - progress.iteration())
@@ -319,8 +319,8 @@ public final class TrainCommand implements Callable<Integer> {
         PpoMetrics m = update.metrics();
         metrics.write(progress, m, ppo.optimizerName(), batch.frames() / ((t2 - t0) / 1e9),
             (t1 - t0) / 1e9, (t2 - t1) / 1e9, m.optimizerSteps() - stepsBefore,
-            update.policyLag(), test);
-        metrics.printLine(progress, iterations, m, test);
+            update.policyLag(), test, ppo.clusterStats());
+        metrics.printLine(progress, iterations, m, test, ppo.clusterStats());
         if (progress.iteration() - lastCheckpoint >= train.checkpointEvery()) {
           files.writeCheckpoint(learner, identity, progress);
           lastCheckpoint = progress.iteration();

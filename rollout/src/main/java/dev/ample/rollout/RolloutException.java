@@ -20,7 +20,7 @@ public final class RolloutException extends RuntimeException {
   }
 
   /** {@code Class: first line of the message} of a throwable, for one-line reports. */
-  static String describe(Throwable t) {
+  public static String describe(Throwable t) {
     String m = t.getMessage();
     if (m == null || m.isBlank()) {
       return t.getClass().getSimpleName();

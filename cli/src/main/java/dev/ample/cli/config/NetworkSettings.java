@@ -58,4 +58,10 @@ public record NetworkSettings(NatureCnn.Padding padding, Initialization init) {
     boolean uint8 = space.dtype() == ObservationSpace.Dtype.UINT8;
     return Networks.forObservation(space.shape(), uint8, numActions, padding);
   }
+
+  /** This section as HOCON that {@link #from} reads back (what a rollout worker is sent). */
+  public String toHocon() {
+    return "ample.network { padding = " + padding.configName() + ", init = " + init.configName()
+        + " }";
+  }
 }

@@ -3,14 +3,18 @@
 
 package dev.ample.rollout.wire;
 
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorRefResolver;
 import dev.ample.agents.PolicySnapshot;
 import dev.ample.agents.Trajectory;
 import dev.ample.envs.EnvConfig;
 import dev.ample.envs.EpisodeEnd;
+import dev.ample.envs.ObservationSpace;
 import dev.ample.envs.Observations;
 import dev.ample.envs.atari.AtariSettings;
 import dev.ample.envs.atari.Resize;
 import dev.ample.rollout.RolloutBatch;
+import dev.ample.rollout.cluster.ClusterProtocol;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -192,6 +196,141 @@ final class MessageCodecs {
         new AtariSettings(frameSkip, stack, size, resize, noopMax, fireReset, episodicLife,
             clipRewards, sticky, fullActionSpace, maxEpisodeFrames, mode, difficulty),
         allowUnverifiedRom));
+  }
+
+  // --- Cluster protocol: each message's fields, nested messages as length-prefixed buffers ------
+
+  static byte[] writeAssign(ClusterProtocol.Assign a, ActorRefResolver refs) {
+    byte[] env = writeEnvConfig(a.env());
+    String learner = refs.toSerializationFormat(a.learner());
+    int[] shape = a.space().shape();
+    WireWriter out = new WireWriter(4 + 8 + 4 + env.length + WireWriter.size(a.network()) + 4 + 4
+        + 4 + 4L * shape.length + 1 + 4 + WireWriter.size(learner));
+    out.putInt(a.slot());
+    out.putLong(a.seed());
+    out.putInt(env.length);
+    out.putBytes(env, 0, env.length);
+    out.putString(a.network());
+    out.putInt(a.steps());
+    out.putInt(a.minibatchSize());
+    out.putInt(shape.length);
+    for (int d : shape) {
+      out.putInt(d);
+    }
+    out.putBoolean(a.space().dtype() == ObservationSpace.Dtype.UINT8);
+    out.putInt(a.numActions());
+    out.putString(learner);
+    return out.finish();
+  }
+
+  static ClusterProtocol.Assign readAssign(WireReader in, ActorRefResolver refs)
+      throws WireFormatException {
+    int slot = in.count("slot", 0, Integer.MAX_VALUE);
+    long seed = in.getLong("seed");
+    EnvConfig env = readEnvConfig(nested(in, "env config"));
+    String network = in.getString("network");
+    int steps = in.count("steps", 1, Integer.MAX_VALUE);
+    int minibatch = in.count("minibatch size", 1, Integer.MAX_VALUE);
+    int rank = in.count("observation rank", 1, 8);
+    int[] shape = new int[rank];
+    for (int k = 0; k < rank; k++) {
+      shape[k] = in.count("observation shape[" + k + "]", 1, Integer.MAX_VALUE);
+    }
+    ObservationSpace.Dtype dtype = in.getBoolean("uint8 observations")
+        ? ObservationSpace.Dtype.UINT8 : ObservationSpace.Dtype.FLOAT32;
+    int numActions = in.count("actions", 1, Integer.MAX_VALUE);
+    ActorRef<ClusterProtocol.ToLearner> learner = refs.resolveActorRef(in.getString("learner"));
+    in.finish();
+    return valid(() -> new ClusterProtocol.Assign(slot, seed, env, network, steps, minibatch,
+        new ObservationSpace(shape, dtype), numActions, learner));
+  }
+
+  static byte[] writeCollect(ClusterProtocol.Collect c) {
+    byte[] snapshot = writeSnapshot(c.policy());
+    WireWriter out = new WireWriter(8 + 4 + 4 + snapshot.length);
+    out.putLong(c.version());
+    out.putInt(c.steps());
+    out.putInt(snapshot.length);
+    out.putBytes(snapshot, 0, snapshot.length);
+    return out.finish();
+  }
+
+  static ClusterProtocol.Collect readCollect(WireReader in) throws WireFormatException {
+    long version = in.getLong("version");
+    int steps = in.count("steps", 1, Integer.MAX_VALUE);
+    PolicySnapshot policy = readSnapshot(nested(in, "policy snapshot"));
+    in.finish();
+    return valid(() -> new ClusterProtocol.Collect(version, steps, policy));
+  }
+
+  static byte[] writeStop(ClusterProtocol.Stop s) {
+    WireWriter out = new WireWriter(WireWriter.size(s.reason()) + 1);
+    out.putString(s.reason());
+    out.putBoolean(s.refused());
+    return out.finish();
+  }
+
+  static ClusterProtocol.Stop readStop(WireReader in) throws WireFormatException {
+    String reason = in.getString("reason");
+    boolean refused = in.getBoolean("refused");
+    in.finish();
+    return new ClusterProtocol.Stop(reason, refused);
+  }
+
+  static byte[] writeJoined(ClusterProtocol.Joined j) {
+    WireWriter out = new WireWriter(4 + 4 + WireWriter.size(j.address()));
+    out.putInt(j.slot());
+    out.putInt(j.envs());
+    out.putString(j.address());
+    return out.finish();
+  }
+
+  static ClusterProtocol.Joined readJoined(WireReader in) throws WireFormatException {
+    int slot = in.count("slot", 0, Integer.MAX_VALUE);
+    int envs = in.count("envs", 1, Integer.MAX_VALUE);
+    String address = in.getString("address");
+    in.finish();
+    return new ClusterProtocol.Joined(slot, envs, address);
+  }
+
+  static byte[] writeFragment(ClusterProtocol.Fragment f) {
+    byte[] batch = writeBatch(f.batch());
+    WireWriter out = new WireWriter(4 + 8 + 4 + batch.length);
+    out.putInt(f.slot());
+    out.putLong(f.version());
+    out.putInt(batch.length);
+    out.putBytes(batch, 0, batch.length);
+    return out.finish();
+  }
+
+  static ClusterProtocol.Fragment readFragment(WireReader in) throws WireFormatException {
+    int slot = in.count("slot", 0, Integer.MAX_VALUE);
+    long version = in.getLong("version");
+    RolloutBatch batch = readBatch(nested(in, "fragment"));
+    in.finish();
+    return new ClusterProtocol.Fragment(slot, version, batch);
+  }
+
+  static byte[] writeWorkerFailed(ClusterProtocol.WorkerFailed w) {
+    WireWriter out = new WireWriter(4 + WireWriter.size(w.message()));
+    out.putInt(w.slot());
+    out.putString(w.message());
+    return out.finish();
+  }
+
+  static ClusterProtocol.WorkerFailed readWorkerFailed(WireReader in) throws WireFormatException {
+    int slot = in.count("slot", 0, Integer.MAX_VALUE);
+    String message = in.getString("message");
+    in.finish();
+    return new ClusterProtocol.WorkerFailed(slot, message);
+  }
+
+  /** A length-prefixed message inside this one, as a reader of its own. */
+  private static WireReader nested(WireReader in, String what) throws WireFormatException {
+    int length = in.count(what + " length", 0, in.remaining());
+    byte[] bytes = new byte[length];
+    in.getBytes(bytes, 0, length, what);
+    return new WireReader(bytes, 0, what);
   }
 
   private static <E extends Enum<E>> E constant(Class<E> type, String name)

@@ -4,16 +4,22 @@
 package dev.ample.rollout.wire;
 
 import akka.actor.ExtendedActorSystem;
+import akka.actor.typed.ActorRefResolver;
+import akka.actor.typed.javadsl.Adapter;
+import akka.serialization.SerializationExtension;
 import akka.serialization.SerializerWithStringManifest;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.ample.agents.PolicySnapshot;
 import dev.ample.envs.EnvConfig;
 import dev.ample.rollout.RolloutBatch;
+import dev.ample.rollout.cluster.ClusterProtocol;
 import java.io.NotSerializableException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
@@ -22,15 +28,21 @@ import java.util.zip.Inflater;
  * The Akka serializer for what crosses between the learner and rollout workers: a worker's
  * fragment ({@link RolloutBatch}: its T x k {@link dev.ample.agents.Trajectory}, the episodes that
  * ended and the counters), the learner's weights ({@link PolicySnapshot}) and the run's envs
- * ({@link EnvConfig}). Bound to exactly these types by {@link #akkaConfig()}, which also turns Java
- * serialization off, so any other message type fails to serialize instead of crossing in a format
+ * ({@link EnvConfig}), and the cluster protocol's messages ({@link ClusterProtocol}: a fragment
+ * travels as a {@link ClusterProtocol.Fragment}, weights in a {@link ClusterProtocol.Collect}).
+ * Bound to exactly these types by {@link #akkaConfig()}, which also turns Java serialization off, so any other message type fails to serialize instead of crossing in a format
  * nobody chose.
  *
  * <p>Format: raw little-endian buffers, every length checked on read ({@link MessageCodecs});
  * stacked frames go newest frame only ({@link ObservationCodec}). The manifest is {@code
  * Type/version} ({@code RolloutBatch/1}); a buffer of another format version is refused naming both
  * versions. The payload's first byte says whether the rest is Deflate-compressed (level 1, the
- * JDK's {@link Deflater}), which {@code ample.wire.compress-fragments} switches for fragments.
+ * JDK's {@link Deflater}), which {@code ample.wire.compress-fragments} switches for fragments
+ * (a {@link RolloutBatch} or a {@link ClusterProtocol.Fragment}). Actor references (the learner's,
+ * in an {@link ClusterProtocol.Assign}) cross in Akka's own string form ({@link ActorRefResolver}).
+ *
+ * <p>Each serializer counts the fragments it encodes and decodes, their bytes and its time on
+ * them ({@link #fragmentTraffic}), for the learner's metrics and {@code bench rollout --cluster}.
  *
  * <p>Measured (one JVM, no network, a 2-core machine shared with other jobs, so times are noisy;
  * steady state after JIT warm-up), Pong fragment of 8 envs x 128 steps from the real env:
@@ -65,6 +77,14 @@ public final class WireSerializer extends SerializerWithStringManifest {
   private static final String BATCH = "RolloutBatch";
   private static final String SNAPSHOT = "PolicySnapshot";
   private static final String ENV_CONFIG = "EnvConfig";
+  private static final String ASSIGN = "Assign";
+  private static final String COLLECT = "Collect";
+  private static final String STOP = "Stop";
+  private static final String JOINED = "Joined";
+  private static final String FRAGMENT = "Fragment";
+  private static final String WORKER_FAILED = "WorkerFailed";
+  private static final List<String> TYPES =
+      List.of(BATCH, SNAPSHOT, ENV_CONFIG, ASSIGN, COLLECT, STOP, JOINED, FRAGMENT, WORKER_FAILED);
   private static final String FRAME_SIZE = "akka.remote.artery.advanced.maximum-large-frame-size";
   /** Room left in an Artery frame for its envelope (sender, recipient, manifest). */
   private static final int ENVELOPE_SLACK = 4096;
@@ -75,15 +95,70 @@ public final class WireSerializer extends SerializerWithStringManifest {
 
   private final boolean compressFragments;
   private final long maxFrameBytes;
+  /** Where actor references resolve; null for a serializer made without a system (tests). */
+  private final ExtendedActorSystem system;
+  private volatile ActorRefResolver refs;
+  private final AtomicLong fragmentsWritten = new AtomicLong();
+  private final AtomicLong fragmentBytesWritten = new AtomicLong();
+  private final AtomicLong fragmentWriteNanos = new AtomicLong();
+  private final AtomicLong fragmentsRead = new AtomicLong();
+  private final AtomicLong fragmentBytesRead = new AtomicLong();
+  private final AtomicLong fragmentReadNanos = new AtomicLong();
 
   /** Made by Akka from the actor system's config (see {@link #akkaConfig()}). */
   public WireSerializer(ExtendedActorSystem system) {
-    this(system.settings().config());
+    this(system.settings().config(), system);
   }
 
   WireSerializer(Config config) {
+    this(config, null);
+  }
+
+  private WireSerializer(Config config, ExtendedActorSystem system) {
     this.compressFragments = config.getBoolean("ample.wire.compress-fragments");
     this.maxFrameBytes = config.hasPath(FRAME_SIZE) ? config.getBytes(FRAME_SIZE) : Long.MAX_VALUE;
+    this.system = system;
+  }
+
+  /**
+   * Fragments this serializer has encoded ({@code written}) and decoded ({@code read}) so far:
+   * how many, their bytes on the wire, and the nanoseconds spent (compression included).
+   */
+  public record FragmentTraffic(long written, long bytesWritten, long writeNanos, long read,
+      long bytesRead, long readNanos) {
+
+    /** What happened between {@code before} and this. */
+    public FragmentTraffic since(FragmentTraffic before) {
+      return new FragmentTraffic(written - before.written, bytesWritten - before.bytesWritten,
+          writeNanos - before.writeNanos, read - before.read, bytesRead - before.bytesRead,
+          readNanos - before.readNanos);
+    }
+  }
+
+  /** The fragment counters of the wire serializer of {@code system} (one built with {@link #akkaConfig()}). */
+  public static FragmentTraffic fragmentTraffic(akka.actor.typed.ActorSystem<?> system) {
+    WireSerializer s;
+    try {
+      s = (WireSerializer) SerializationExtension.get(Adapter.toClassic(system))
+          .serializerFor(ClusterProtocol.Fragment.class);
+    } catch (NotSerializableException e) {
+      throw new IllegalStateException("this actor system has no wire serializer bound", e);
+    }
+    return new FragmentTraffic(s.fragmentsWritten.get(), s.fragmentBytesWritten.get(),
+        s.fragmentWriteNanos.get(), s.fragmentsRead.get(), s.fragmentBytesRead.get(),
+        s.fragmentReadNanos.get());
+  }
+
+  /** Resolved on first use: Akka makes serializers while the system is still starting. */
+  private ActorRefResolver refs() {
+    if (system == null) {
+      throw new IllegalStateException("this wire serializer has no actor system to resolve"
+          + " actor references in");
+    }
+    if (refs == null) {
+      refs = ActorRefResolver.get(Adapter.toTyped(system));
+    }
+    return refs;
   }
 
   /**
@@ -113,34 +188,52 @@ public final class WireSerializer extends SerializerWithStringManifest {
 
   @Override
   public byte[] toBinary(Object o) {
+    long t0 = System.nanoTime();
     byte[] bytes;
-    boolean compress = false;
+    boolean fragment = o instanceof RolloutBatch || o instanceof ClusterProtocol.Fragment;
     if (o instanceof RolloutBatch batch) {
       bytes = MessageCodecs.writeBatch(batch);
-      compress = compressFragments;
     } else if (o instanceof PolicySnapshot snapshot) {
       bytes = MessageCodecs.writeSnapshot(snapshot);
     } else if (o instanceof EnvConfig env) {
       bytes = MessageCodecs.writeEnvConfig(env);
+    } else if (o instanceof ClusterProtocol.Assign a) {
+      bytes = MessageCodecs.writeAssign(a, refs());
+    } else if (o instanceof ClusterProtocol.Collect c) {
+      bytes = MessageCodecs.writeCollect(c);
+    } else if (o instanceof ClusterProtocol.Stop stop) {
+      bytes = MessageCodecs.writeStop(stop);
+    } else if (o instanceof ClusterProtocol.Joined j) {
+      bytes = MessageCodecs.writeJoined(j);
+    } else if (o instanceof ClusterProtocol.Fragment f) {
+      bytes = MessageCodecs.writeFragment(f);
+    } else if (o instanceof ClusterProtocol.WorkerFailed w) {
+      bytes = MessageCodecs.writeWorkerFailed(w);
     } else {
       throw unknown(o);
     }
-    byte[] payload = compress ? deflate(bytes) : withHeader(PLAIN, bytes);
+    byte[] payload = fragment && compressFragments ? deflate(bytes) : withHeader(PLAIN, bytes);
     if (payload.length > maxFrameBytes - ENVELOPE_SLACK) {
       throw new IllegalArgumentException("a " + type(o) + " of " + payload.length + " bytes"
           + " exceeds " + FRAME_SIZE + " (" + maxFrameBytes + " bytes, less "
           + ENVELOPE_SLACK + " for the envelope); use fewer envs per worker or raise it");
+    }
+    if (fragment) {
+      fragmentsWritten.incrementAndGet();
+      fragmentBytesWritten.addAndGet(payload.length);
+      fragmentWriteNanos.addAndGet(System.nanoTime() - t0);
     }
     return payload;
   }
 
   @Override
   public Object fromBinary(byte[] bytes, String manifest) throws NotSerializableException {
+    long t0 = System.nanoTime();
     int slash = manifest.lastIndexOf('/');
     String type = slash < 0 ? manifest : manifest.substring(0, slash);
-    if (!type.equals(BATCH) && !type.equals(SNAPSHOT) && !type.equals(ENV_CONFIG)) {
+    if (!TYPES.contains(type)) {
       throw new WireFormatException("unknown wire message type '" + type + "' (manifest '"
-          + manifest + "'); this build reads " + BATCH + ", " + SNAPSHOT + " and " + ENV_CONFIG);
+          + manifest + "'); this build reads " + String.join(", ", TYPES));
     }
     String version = slash < 0 ? "none" : manifest.substring(slash + 1);
     if (!version.equals(Integer.toString(FORMAT_VERSION))) {
@@ -149,11 +242,23 @@ public final class WireSerializer extends SerializerWithStringManifest {
           + " version on the learner and every worker");
     }
     WireReader in = open(bytes, manifest);
-    return switch (type) {
+    Object message = switch (type) {
       case BATCH -> MessageCodecs.readBatch(in);
       case SNAPSHOT -> MessageCodecs.readSnapshot(in);
-      default -> MessageCodecs.readEnvConfig(in);
+      case ENV_CONFIG -> MessageCodecs.readEnvConfig(in);
+      case ASSIGN -> MessageCodecs.readAssign(in, refs());
+      case COLLECT -> MessageCodecs.readCollect(in);
+      case STOP -> MessageCodecs.readStop(in);
+      case JOINED -> MessageCodecs.readJoined(in);
+      case FRAGMENT -> MessageCodecs.readFragment(in);
+      default -> MessageCodecs.readWorkerFailed(in);
     };
+    if (type.equals(BATCH) || type.equals(FRAGMENT)) {
+      fragmentsRead.incrementAndGet();
+      fragmentBytesRead.addAndGet(bytes.length);
+      fragmentReadNanos.addAndGet(System.nanoTime() - t0);
+    }
+    return message;
   }
 
   private static String type(Object o) {
@@ -166,13 +271,31 @@ public final class WireSerializer extends SerializerWithStringManifest {
     if (o instanceof EnvConfig) {
       return ENV_CONFIG;
     }
+    if (o instanceof ClusterProtocol.Assign) {
+      return ASSIGN;
+    }
+    if (o instanceof ClusterProtocol.Collect) {
+      return COLLECT;
+    }
+    if (o instanceof ClusterProtocol.Stop) {
+      return STOP;
+    }
+    if (o instanceof ClusterProtocol.Joined) {
+      return JOINED;
+    }
+    if (o instanceof ClusterProtocol.Fragment) {
+      return FRAGMENT;
+    }
+    if (o instanceof ClusterProtocol.WorkerFailed) {
+      return WORKER_FAILED;
+    }
     throw unknown(o);
   }
 
   private static IllegalArgumentException unknown(Object o) {
     return new IllegalArgumentException("the ample wire serializer cannot send a "
-        + (o == null ? "null" : o.getClass().getName()) + "; it sends " + BATCH + ", "
-        + SNAPSHOT + " and " + ENV_CONFIG + " (bindings in " + CONFIG_RESOURCE + ")");
+        + (o == null ? "null" : o.getClass().getName()) + "; it sends " + String.join(", ", TYPES)
+        + " (bindings in " + CONFIG_RESOURCE + ")");
   }
 
   private static byte[] withHeader(byte compression, byte[] bytes) {

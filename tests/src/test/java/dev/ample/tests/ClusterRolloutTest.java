@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 the ample authors
+
+package dev.ample.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three JVMs on loopback, the real CLI in each: a learner ({@code ./ample train} with {@code
+ * cluster.enabled}) and two workers ({@code ./ample worker --join}) on the built-in CartPole.
+ * Both workers' steps reach the metrics; one is killed with {@code kill -9} and training goes on
+ * without it within {@code cluster.wait-for-workers}; it is restarted, rejoins and is used again;
+ * the run ends, the workers exit with it, and no process is left behind.
+ */
+class ClusterRolloutTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path tmp;
+
+  @Test
+  void workersJoinDieRejoinAndLeaveNothingBehind() throws Exception {
+    int port = freePort();
+    Path run = tmp.resolve("run");
+    String join = "127.0.0.1:" + port;
+    List<AmpleCli.Child> children = new ArrayList<>();
+    try {
+      // 2 learner envs + 2 x 2 worker envs, T = 32: 192 steps an iteration, 3 minibatches of 64.
+      AmpleCli.Child learner = AmpleCli.start(tmp, List.of(), "train", "--run-dir",
+          run.toString(), "--set", "env.id=cartpole", "--set", "env.num-envs=2",
+          "--set", "ppo.rollout-steps=32", "--set", "ppo.minibatch-size=64",
+          "--set", "train.runners=1", "--set", "train.eval-every=0",
+          "--set", "train.gradstats-every=0", "--set", "train.agent-steps=" + 192 * 40,
+          "--set", "cluster.enabled=true", "--set", "cluster.bind=\"" + join + "\"",
+          "--set", "cluster.min-workers=2", "--set", "cluster.envs-per-worker=2",
+          "--set", "cluster.wait-for-workers=4s", "--set", "cluster.unreachable-after=3s",
+          "--set", "cluster.down-after=2s");
+      children.add(learner);
+      AmpleCli.Child first = worker(join);
+      AmpleCli.Child second = worker(join);
+      children.add(first);
+      children.add(second);
+
+      JsonNode both = awaitLine(learner, run, m -> m.get("worker_steps").size() == 2);
+      assertEquals(192, both.get("agent_steps").asLong() / both.get("iteration").asLong());
+      assertEquals(64, both.get("local_steps").asLong());
+      both.get("worker_steps").forEach(steps -> assertEquals(64, steps.asLong()));
+      long killedAt = both.get("iteration").asLong();
+
+      first.kill();
+      JsonNode without = awaitLine(learner, run, m -> m.get("iteration").asLong() > killedAt
+          && m.get("worker_steps").size() == 1 && m.get("workers_alive").asInt() == 1);
+      assertEquals(64 + 64, without.get("agent_steps").asLong()
+          - previous(run, without).get("agent_steps").asLong(), "an iteration of 4 envs");
+
+      AmpleCli.Child restarted = worker(join);
+      children.add(restarted);
+      long restartedAt = without.get("iteration").asLong();
+      awaitLine(learner, run, m -> m.get("iteration").asLong() > restartedAt
+          && m.get("worker_steps").size() == 2);
+
+      learner.await().assertOk();
+      second.await().assertOk();
+      AmpleCli.Done again = restarted.await().assertOk();
+      assertTrue(again.out().contains("the learner ended the run"), again.out());
+      List<JsonNode> metrics = AmpleCli.lines(run.resolve("metrics.jsonl"));
+      assertEquals(40, metrics.get(metrics.size() - 1).get("iteration").asLong());
+      assertTrue(metrics.stream().anyMatch(m -> m.get("dropped_fragments").asInt() > 0
+          || m.get("worker_steps").size() == 1), "the killed worker's absence is in the metrics");
+      for (AmpleCli.Child c : children) {
+        assertFalse(c.process().isAlive(), "every JVM exited");
+      }
+      assertTrue(ProcessHandle.current().descendants().noneMatch(ProcessHandle::isAlive),
+          "no process of this test is left (JVM or Python)");
+    } finally {
+      for (AmpleCli.Child c : children) {
+        c.process().descendants().forEach(ProcessHandle::destroyForcibly);
+        c.process().destroyForcibly();
+      }
+    }
+  }
+
+  private AmpleCli.Child worker(String join) throws IOException {
+    return AmpleCli.start(tmp, List.of(), "worker", "--join", join, "--envs", "2",
+        "--learner-timeout", "30", "--unreachable-after", "3", "--down-after", "2");
+  }
+
+  /** The first metrics line that satisfies {@code test}, waiting for it. */
+  private static JsonNode awaitLine(AmpleCli.Child learner, Path run, Predicate<JsonNode> test)
+      throws Exception {
+    long deadline = System.nanoTime() + 180_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      for (JsonNode m : wholeLines(run.resolve("metrics.jsonl"))) {
+        if (m.has("worker_steps") && test.test(m)) {
+          return m;
+        }
+      }
+      if (!learner.process().isAlive()) {
+        fail("the learner exited early: " + Files.readString(learner.err())
+            + Files.readString(learner.out()));
+      }
+      Thread.sleep(200);
+    }
+    return fail("no such metrics line in 180 s: " + Files.readString(learner.out()));
+  }
+
+  /** The lines written so far, without a last one still being written. */
+  private static List<JsonNode> wholeLines(Path file) throws IOException {
+    List<JsonNode> out = new ArrayList<>();
+    if (!Files.exists(file)) {
+      return out;
+    }
+    String text = Files.readString(file);
+    int end = text.lastIndexOf('\n');
+    for (String line : text.substring(0, end + 1).split("\n")) {
+      if (!line.isEmpty()) {
+        out.add(JSON.readTree(line));
+      }
+    }
+    return out;
+  }
+
+  private static JsonNode previous(Path run, JsonNode line) throws IOException {
+    long iteration = line.get("iteration").asLong();
+    return AmpleCli.lines(run.resolve("metrics.jsonl")).stream()
+        .filter(m -> m.get("iteration").asLong() == iteration - 1).findFirst().orElseThrow();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
