@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -541,13 +540,17 @@ public final class PerExampleGradients {
       NDIndex picked = new NDIndex("{}::{}", guardedPasses++ % stride, stride);
       NDArray dx = gradientOf(g.inputProbe(), scope).get(picked);
       NDArray delta = gradientOf(g.outputProbe(), scope).get(picked);
-      NDArray v = guardVector(g.layer(), dx.getShape());
       double mismatch;
-      // Results join their first operand's manager: here v's and the weight's long-lived one, so
-      // without this scope every check would leave its arrays there (~290 per Pong iteration).
-      try (NDScope temporaries = new NDScope()) {
-        NDArray av = Conv2d.conv2d(v, g.layer().weight().getArray().stopGradient(), null,
-            conv.getStride(), conv.getPadding(), conv.getDilation(), 1).singletonOrThrow();
+      // An op's result joins its first operand's manager. The test vector and the weight live on
+      // the parameters' long-lived one, so the check works on copies owned by a sub-manager of
+      // the step: otherwise every check left its arrays there (~290 per Pong iteration).
+      try (NDManager check = scope.newSubManager()) {
+        NDArray v = guardVector(g.layer(), dx.getShape()).duplicate();
+        v.attach(check);
+        NDArray w = g.layer().weight().getArray().stopGradient();
+        w.attach(check);
+        NDArray av = Conv2d.conv2d(v, w, null, conv.getStride(), conv.getPadding(),
+            conv.getDilation(), 1).singletonOrThrow();
         mismatch = NativeConvolutionCheck.adjointMismatch(dx, v, av, delta);
       }
       if (!(mismatch <= NativeConvolutionCheck.TOLERANCE)) {
