@@ -56,35 +56,13 @@ import java.util.concurrent.TimeoutException;
  */
 public final class LocalRollout implements AutoCloseable {
 
-  /** The dispatcher runners and the coordinator run on, defined in {@link #AKKA_CONFIG}. */
+  /** The dispatcher runners and the coordinator run on, defined in {@link #akkaConfig()}. */
   static final String DISPATCHER = "ample-rollout-pinned";
 
   /** How long a reset or a collect may take before the rollout gives up on it. */
   static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(10);
 
-  private static final String SIMPLE_LOGGER_AKKA = "org.slf4j.simpleLogger.log.akka";
-
   private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
-
-  private static final String AKKA_CONFIG = String.join("\n",
-      "akka {",
-      "  loglevel = WARNING",
-      "  stdout-loglevel = WARNING",
-      "  loggers = [\"akka.event.slf4j.Slf4jLogger\"]",
-      "  logging-filter = \"akka.event.slf4j.Slf4jLoggingFilter\"",
-      "  log-dead-letters = off",
-      "  log-dead-letters-during-shutdown = off",
-      "  daemonic = on",
-      "  coordinated-shutdown.exit-jvm = off",
-      // close() owns the lifecycle; Akka's own JVM hook would race the trainer's Ctrl-C handling.
-      "  coordinated-shutdown.run-by-jvm-shutdown-hook = off",
-      "}",
-      DISPATCHER + " {",
-      "  type = PinnedDispatcher",
-      "  executor = thread-pool-executor",
-      // Keep each actor's thread across idle learner updates (stable threads for DJL and envs).
-      "  thread-pool-executor.allow-core-timeout = off",
-      "}");
 
   private final ActorSystem<SpawnProtocol.Command> system;
   private final ActorRef<RolloutCoordinator.Command> coordinator;
@@ -352,14 +330,10 @@ public final class LocalRollout implements AutoCloseable {
   }
 
   private static Config akkaConfig() {
-    // Akka's Slf4jLogger announces itself at INFO whatever akka.loglevel says; under slf4j-simple
-    // (the cli's binding) keep the akka.* loggers at WARN unless the user chose a level.
-    if (System.getProperty(SIMPLE_LOGGER_AKKA) == null) {
-      System.setProperty(SIMPLE_LOGGER_AKKA, "warn");
-    }
     // Only this in-code config over Akka's reference.conf: an application.conf elsewhere on the
     // class path cannot change the rollout's dispatchers or logging.
-    return ConfigFactory.parseString(AKKA_CONFIG)
+    return ConfigFactory.parseString(AkkaBase.config() + "\n"
+            + AkkaBase.pinnedDispatcher(DISPATCHER))
         .withFallback(ConfigFactory.defaultReference(LocalRollout.class.getClassLoader()));
   }
 

@@ -6,6 +6,7 @@ package dev.ample.rollout.cluster;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import dev.ample.rollout.AkkaBase;
 import dev.ample.rollout.wire.WireSerializer;
 import java.time.Duration;
 import java.util.List;
@@ -87,27 +88,15 @@ public record ClusterNode(String role, HostPort bind, HostPort learner, Duration
    * fragment (Artery's {@code tls-tcp} and its key stores) goes over this config, in front of it.
    */
   public Config akkaConfig() {
-    // Akka's Slf4jLogger announces itself at INFO whatever akka.loglevel says; and a peer that
-    // leaves or dies makes Artery's streams warn about aborted connections, which the cluster's
-    // own lines (a worker left, was downed) already say.
-    if (System.getProperty("org.slf4j.simpleLogger.log.akka") == null) {
-      System.setProperty("org.slf4j.simpleLogger.log.akka", "warn");
-    }
+    // A peer that leaves or dies makes Artery's streams warn about aborted connections, which
+    // the cluster's own lines (a worker left, was downed) already say.
     if (System.getProperty("org.slf4j.simpleLogger.log.akka.stream.Materializer") == null) {
       System.setProperty("org.slf4j.simpleLogger.log.akka.stream.Materializer", "error");
     }
     Config node = ConfigFactory.parseString(String.join("\n",
+        AkkaBase.config(),
+        AkkaBase.pinnedDispatcher(WORKER_DISPATCHER),
         "akka {",
-        "  loglevel = WARNING",
-        "  stdout-loglevel = WARNING",
-        "  loggers = [\"akka.event.slf4j.Slf4jLogger\"]",
-        "  logging-filter = \"akka.event.slf4j.Slf4jLoggingFilter\"",
-        "  log-dead-letters = off",
-        "  log-dead-letters-during-shutdown = off",
-        "  daemonic = on",
-        "  coordinated-shutdown.exit-jvm = off",
-        // The commands own their lifecycle (Ctrl-C, close), as the local rollout does.
-        "  coordinated-shutdown.run-by-jvm-shutdown-hook = off",
         "  actor.provider = cluster",
         "  remote.artery.transport = tcp",
         "  remote.artery.log-received-messages = off",
@@ -119,11 +108,6 @@ public record ClusterNode(String role, HostPort bind, HostPort learner, Duration
         "    jmx.enabled = off",
         "    log-info = off",
         "  }",
-        "}",
-        WORKER_DISPATCHER + " {",
-        "  type = PinnedDispatcher",
-        "  executor = thread-pool-executor",
-        "  thread-pool-executor.allow-core-timeout = off",
         "}"))
         .withValue("akka.remote.artery.canonical.hostname", value(bind.host()))
         .withValue("akka.remote.artery.canonical.port", value(bind.port()))
