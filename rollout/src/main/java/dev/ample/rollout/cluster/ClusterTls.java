@@ -52,7 +52,10 @@ import java.util.Map;
  */
 public record ClusterTls(Path keyStore, Path trustStore, Path passwordFile) {
 
-  /** The TLS version both ends must speak: the JDK 17 default, and all that Akka 2.6 accepts. */
+  /**
+   * The one TLS version Akka's engine enables (it sets exactly this protocol), so every node speaks
+   * it; JDK 11 and later have it.
+   */
   static final String PROTOCOL = "TLSv1.3";
 
   /** TLS 1.3 cipher suites, AES-GCM only (the JDK's first choices, hardware-accelerated). */
