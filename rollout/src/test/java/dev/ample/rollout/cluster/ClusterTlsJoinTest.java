@@ -17,12 +17,13 @@ import akka.actor.typed.eventstream.EventStream;
 import akka.cluster.Member;
 import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
-import akka.cluster.typed.Join;
 import akka.event.Logging;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.ample.envs.EnvConfig;
-import dev.ample.rollout.wire.WireSerializer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,8 +35,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Cluster nodes in one JVM on 127.0.0.1, each with the wire serializer's config and, where it says
- * so, {@link ClusterTls#arteryFragment()} over it, as the learner and workers run: a node with the
+ * Cluster nodes in one JVM on 127.0.0.1, each with {@link ClusterNode#akkaConfig()} and, where it
+ * says so, {@link ClusterTls#arteryFragment()} in front of it, as the learner and workers will run: a node with the
  * cluster's material joins; one with material from another {@code keytool} run, or with plain TCP,
  * cannot (it logs the failed handshake, the seed's member list stays without it); a message of a
  * type not bound to the wire serializer does not cross, and its sender logs why.
@@ -44,7 +45,6 @@ class ClusterTlsJoinTest {
 
   /** Generous: the test machine is shared and often loaded. */
   private static final Duration PATIENCE = Duration.ofSeconds(30);
-  private static final String SYSTEM = "ample-tls-test";
 
   @TempDir
   static Path clusterDir;
@@ -76,16 +76,15 @@ class ClusterTlsJoinTest {
   @Test
   void nodesWithTheSameMaterialFormACluster() {
     ActorTestKit seed = seed(cluster.arteryFragment());
-    ActorTestKit worker = node(cluster.arteryFragment());
-    joinAndAwaitUp(worker, seed);
+    ActorTestKit worker = worker(seed, cluster.arteryFragment());
+    awaitUp(worker, seed);
   }
 
   @Test
   void aNodeWithAnotherKeytoolRunsMaterialCannotJoin() {
     ActorTestKit seed = seed(cluster.arteryFragment());
-    ActorTestKit intruder = node(stranger.arteryFragment());
+    ActorTestKit intruder = worker(seed, stranger.arteryFragment());
     TestProbe<Logging.LogEvent> intruderLog = logOf(intruder);
-    join(intruder, seed);
     // "PKIX path validation failed": the seed's certificate is not in the intruder's trust store.
     // The seed logs nothing: in TLS 1.3 the connecting side checks first and hangs up.
     expectLogged(intruderLog, "SSLHandshakeException");
@@ -95,9 +94,8 @@ class ClusterTlsJoinTest {
   @Test
   void aPlainTcpNodeCannotJoinATlsNode() {
     ActorTestKit seed = seed(cluster.arteryFragment());
-    ActorTestKit intruder = node(ConfigFactory.empty());
+    ActorTestKit intruder = worker(seed, ConfigFactory.empty());
     TestProbe<Logging.LogEvent> intruderLog = logOf(intruder);
-    join(intruder, seed);
     // The seed drops the connection (Akka logs nothing there); the intruder times out.
     expectLogged(intruderLog, "HandshakeTimeoutException");
     assertKeptOut(seed, intruder);
@@ -106,8 +104,8 @@ class ClusterTlsJoinTest {
   @Test
   void aMessageOfAnUnboundTypeDoesNotCross() {
     ActorTestKit learner = seed(cluster.arteryFragment());
-    ActorTestKit worker = node(cluster.arteryFragment());
-    joinAndAwaitUp(worker, learner);
+    ActorTestKit worker = worker(learner, cluster.arteryFragment());
+    awaitUp(worker, learner);
     TestProbe<Logging.LogEvent> learnerLog = logOf(learner);
     TestProbe<Object> inbox = worker.createTestProbe();
     ActorRef<Object> remoteInbox = ActorRefResolver.get(learner.system()).resolveActorRef(
@@ -120,9 +118,15 @@ class ClusterTlsJoinTest {
     expectLogged(learnerLog, Unbound.class.getName());
   }
 
+  /** A learner node on a free port, Up (it joins itself, the first of its seed nodes). */
   private ActorTestKit seed(Config transport) {
-    ActorTestKit seed = node(transport);
-    join(seed, seed);
+    ClusterNode.HostPort bind;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      bind = new ClusterNode.HostPort("127.0.0.1", socket.getLocalPort());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    ActorTestKit seed = node(ClusterNode.LEARNER_ROLE, bind, bind, transport);
     seed.createTestProbe().awaitAssert(PATIENCE, () -> {
       assertTrue(isUp(seed, address(seed)), "the seed is not Up");
       return null;
@@ -130,39 +134,40 @@ class ClusterTlsJoinTest {
     return seed;
   }
 
-  private ActorTestKit node(Config transport) {
+  /** A worker node on any free port; it starts joining {@code seed} at once. */
+  private ActorTestKit worker(ActorTestKit seed, Config transport) {
+    Address learner = address(seed);
+    return node(ClusterNode.WORKER_ROLE, new ClusterNode.HostPort("127.0.0.1", 0),
+        new ClusterNode.HostPort(learner.getHost().get(), learner.getPort().get()), transport);
+  }
+
+  /** The transport fragment in front of the node's config, as the commands will run it. */
+  private ActorTestKit node(String role, ClusterNode.HostPort bind, ClusterNode.HostPort learner,
+      Config transport) {
+    ClusterNode node = new ClusterNode(role, bind, learner, Duration.ofSeconds(5),
+        Duration.ofSeconds(5), Duration.ofSeconds(60), false);
     Config config = transport
-        .withFallback(WireSerializer.akkaConfig())
         .withFallback(ConfigFactory.parseString("""
-            akka.actor.provider = cluster
-            akka.remote.artery.canonical.hostname = 127.0.0.1
-            akka.remote.artery.canonical.port = 0
-            akka.cluster.jmx.enabled = off
-            akka.loglevel = INFO
+            # Akka's 20 s, shortened so that a plain TCP node gives up within the test's patience.
+            akka.remote.artery.advanced.handshake-timeout = 10s
             akka.actor.testkit.typed.system-shutdown-default = 30s
             # Once in a loaded full build a TLS node's termination hung (an outbound TLS stream
             # never completed; cf. akka/akka#29162): printed, not failed, as it is not what the
             # tests check.
             akka.actor.testkit.typed.throw-on-shutdown-timeout = off
-            # Akka's 20 s, shortened so that a plain TCP node gives up within the test's patience.
-            akka.remote.artery.advanced.handshake-timeout = 10s
-            """));
-    ActorTestKit node = ActorTestKit.create(SYSTEM, config);
-    nodes.add(node);
-    return node;
+            """))
+        .withFallback(node.akkaConfig());
+    ActorTestKit kit = ActorTestKit.create(ClusterNode.SYSTEM_NAME, config);
+    nodes.add(kit);
+    return kit;
   }
 
-  private static void joinAndAwaitUp(ActorTestKit node, ActorTestKit seed) {
-    join(node, seed);
+  private static void awaitUp(ActorTestKit node, ActorTestKit seed) {
     seed.createTestProbe().awaitAssert(PATIENCE, () -> {
       assertTrue(isUp(seed, address(node)), "the joining node is not Up on the seed");
       assertTrue(isUp(node, address(seed)), "the seed is not Up on the joining node");
       return null;
     });
-  }
-
-  private static void join(ActorTestKit node, ActorTestKit seed) {
-    Cluster.get(node.system()).manager().tell(Join.create(address(seed)));
   }
 
   private static Address address(ActorTestKit node) {
@@ -183,6 +188,11 @@ class ClusterTlsJoinTest {
     TestProbe<Logging.LogEvent> log = node.createTestProbe(Logging.LogEvent.class);
     node.system().eventStream().tell(new EventStream.Subscribe<>(Logging.LogEvent.class,
         log.ref()));
+    // Subscribing is asynchronous: a line published after it and received means it took effect.
+    String marker = "subscribed " + log.ref().path();
+    node.system().eventStream().tell(new EventStream.Publish<>(
+        new Logging.Warning(marker, ClusterTlsJoinTest.class, marker)));
+    expectLogged(log, marker);
     return log;
   }
 
