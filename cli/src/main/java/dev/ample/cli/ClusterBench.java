@@ -48,10 +48,10 @@ final class ClusterBench {
     ClusterNode.HostPort learnerAddress = new ClusterNode.HostPort("127.0.0.1", port);
     Duration timeout = Duration.ofSeconds(60);
     ClusterNode learnerNode = new ClusterNode(ClusterNode.LEARNER_ROLE, learnerAddress,
-        learnerAddress, Duration.ofSeconds(10), Duration.ofSeconds(5), timeout, false);
+        learnerAddress, Duration.ofSeconds(10), Duration.ofSeconds(5), timeout, false, null);
     ClusterNode workerNode = new ClusterNode(ClusterNode.WORKER_ROLE,
         new ClusterNode.HostPort("127.0.0.1", 0), learnerAddress, Duration.ofSeconds(10),
-        Duration.ofSeconds(5), timeout, false);
+        Duration.ofSeconds(5), timeout, false, null);
     RolloutEnvs envs = RolloutEnvs.open(env, train.runners());
     ObservationSpace space = envs.observationSpace();
     int numActions = envs.numActions();

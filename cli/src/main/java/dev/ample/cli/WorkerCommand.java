@@ -6,6 +6,7 @@ package dev.ample.cli;
 import com.typesafe.config.ConfigFactory;
 import dev.ample.cli.config.NetworkSettings;
 import dev.ample.rollout.cluster.ClusterNode;
+import dev.ample.rollout.cluster.ClusterTls;
 import dev.ample.rollout.cluster.RolloutWorker;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,6 +68,19 @@ public final class WorkerCommand implements Callable<Integer> {
           + " one host)")
   boolean compress;
 
+  @Option(names = "--tls-key-store", paramLabel = "FILE",
+      description = "PKCS12 key store with the cluster's key (the learner's cluster.tls.key-store;"
+          + " needed to bind or join beyond 127.0.0.1)")
+  Path tlsKeyStore;
+
+  @Option(names = "--tls-password-file", paramLabel = "FILE",
+      description = "file whose first line is the key store's password")
+  Path tlsPasswordFile;
+
+  @Option(names = "--tls-trust-store", paramLabel = "FILE",
+      description = "certificates accepted from the other nodes (default: the key store)")
+  Path tlsTrustStore;
+
   @Override
   public Integer call() {
     if (learnerTimeout < 1 || unreachableAfter < 1 || downAfter < 1) {
@@ -76,12 +90,25 @@ public final class WorkerCommand implements Callable<Integer> {
     ClusterNode node = new ClusterNode(ClusterNode.WORKER_ROLE,
         ClusterNode.HostPort.parse(bind, "--bind"), ClusterNode.HostPort.parse(join, "--join"),
         Duration.ofSeconds(unreachableAfter), Duration.ofSeconds(downAfter),
-        Duration.ofSeconds(learnerTimeout), compress);
-    System.out.println("worker: joining the learner at " + node.learner() + " (trying for "
-        + learnerTimeout + " s)");
+        Duration.ofSeconds(learnerTimeout), compress, tls());
+    System.out.println("worker: joining the learner at " + node.learner() + " (" + node.transport()
+        + ", trying for " + learnerTimeout + " s)");
     return RolloutWorker.run(new RolloutWorker.Settings(node, envs, runners, romDir),
         (network, space, numActions) -> NetworkSettings.from(ConfigFactory.parseString(network))
             .architecture(space, numActions),
         System.out::println);
+  }
+
+  /** The {@code --tls-*} options as {@code cluster.tls}, or null when none is given. */
+  private ClusterTls tls() {
+    if (tlsKeyStore == null && tlsPasswordFile == null && tlsTrustStore == null) {
+      return null;
+    }
+    if (tlsKeyStore == null || tlsPasswordFile == null) {
+      throw new IllegalArgumentException("TLS needs both --tls-key-store and --tls-password-file"
+          + " (the files the learner's cluster.tls names, copied to this machine)");
+    }
+    return new ClusterTls(tlsKeyStore, tlsTrustStore == null ? tlsKeyStore : tlsTrustStore,
+        tlsPasswordFile);
   }
 }

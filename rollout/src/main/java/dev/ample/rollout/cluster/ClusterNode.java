@@ -8,6 +8,8 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import dev.ample.rollout.AkkaBase;
 import dev.ample.rollout.wire.WireSerializer;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 
@@ -29,9 +31,12 @@ import java.util.List;
  *     split-brain resolver's {@code stable-after})
  * @param joinTimeout a node that cannot join the learner within this time ends its actor system
  * @param compressFragments deflate the fragments this node sends ({@code ample.wire})
+ * @param tls mutual TLS between the nodes ({@code cluster.tls}), or null for plain TCP, which is
+ *     allowed on loopback addresses only: a node that binds or joins another address without TLS
+ *     is refused, as anyone who reaches its port could otherwise join the cluster
  */
 public record ClusterNode(String role, HostPort bind, HostPort learner, Duration unreachableAfter,
-    Duration downAfter, Duration joinTimeout, boolean compressFragments) {
+    Duration downAfter, Duration joinTimeout, boolean compressFragments, ClusterTls tls) {
 
   /** Every node's actor system is called this: Akka addresses carry it. */
   public static final String SYSTEM_NAME = "ample";
@@ -45,6 +50,22 @@ public record ClusterNode(String role, HostPort bind, HostPort learner, Duration
     for (Duration d : List.of(unreachableAfter, downAfter, joinTimeout)) {
       if (d.isNegative() || d.isZero()) {
         throw new IllegalArgumentException("cluster timeouts must be positive, got " + d);
+      }
+    }
+    if (bind.isLoopback() && !learner.isLoopback()) {
+      throw new IllegalArgumentException("the learner " + learner + " is on another machine, but"
+          + " this node listens on " + bind + ", which only this machine reaches; bind an"
+          + " address of this machine that the learner reaches (./ample worker --bind HOST:PORT)");
+    }
+    if (tls == null) {
+      for (HostPort address : List.of(bind, learner)) {
+        if (!address.isLoopback()) {
+          throw new IllegalArgumentException(address + " is not a loopback address, and a"
+              + " cluster reachable from other machines needs mutual TLS: cluster.tls.key-store"
+              + " and cluster.tls.password-file in the learner's config, --tls-key-store and"
+              + " --tls-password-file for ./ample worker (README: \"Running workers on other"
+              + " machines, safely\"); or bind and join 127.0.0.1 on one machine");
+        }
       }
     }
   }
@@ -76,6 +97,19 @@ public record ClusterNode(String role, HostPort bind, HostPort learner, Duration
           + " 127.0.0.1:25520)");
     }
 
+    /**
+     * Whether the host is this machine's loopback interface, which other machines cannot reach
+     * ({@code localhost}, {@code 127.x.x.x}, {@code ::1}); a host name that does not resolve
+     * counts as not loopback.
+     */
+    public boolean isLoopback() {
+      try {
+        return InetAddress.getByName(host).isLoopbackAddress();
+      } catch (UnknownHostException e) {
+        return false;
+      }
+    }
+
     @Override
     public String toString() {
       return host + ":" + port;
@@ -84,8 +118,9 @@ public record ClusterNode(String role, HostPort bind, HostPort learner, Duration
 
   /**
    * The node's whole Akka config: this block over the wire serializer's ({@link
-   * WireSerializer#akkaConfig()}) over Akka's reference config. Transport {@code tcp}; a TLS
-   * fragment (Artery's {@code tls-tcp} and its key stores) goes over this config, in front of it.
+   * WireSerializer#akkaConfig()}) over Akka's reference config. Transport {@code tcp}, or with
+   * {@link #tls} Artery's {@code tls-tcp} and its key stores ({@link ClusterTls#arteryFragment()},
+   * which checks the files first and holds the stores' password: never log or render this config).
    */
   public Config akkaConfig() {
     // A peer that leaves or dies makes Artery's streams warn about aborted connections, which
@@ -121,8 +156,14 @@ public record ClusterNode(String role, HostPort bind, HostPort learner, Duration
         .withValue("akka.cluster.shutdown-after-unsuccessful-join-seed-nodes",
             value(joinTimeout.toMillis() + "ms"))
         .withValue("ample.wire.compress-fragments", value(compressFragments));
-    return node.withFallback(WireSerializer.akkaConfig())
+    Config transport = tls == null ? ConfigFactory.empty() : tls.arteryFragment();
+    return transport.withFallback(node).withFallback(WireSerializer.akkaConfig())
         .withFallback(ConfigFactory.defaultReference(ClusterNode.class.getClassLoader()));
+  }
+
+  /** How the node talks to the others, for its start line. */
+  public String transport() {
+    return tls == null ? "plain TCP, this machine only" : "mutual TLS";
   }
 
   /** The pinned dispatcher a worker's endpoint runs on (it builds envs, which blocks). */

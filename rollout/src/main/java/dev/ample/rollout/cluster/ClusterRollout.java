@@ -133,8 +133,8 @@ public final class ClusterRollout implements AutoCloseable {
     if (settings.minWorkers() == 0) {
       return;
     }
-    System.out.printf("cluster: learner at %s waiting up to %d s for %d worker(s):"
-            + " ./ample worker --join %s%n", settings.node().bind(),
+    System.out.printf("cluster: learner at %s (%s) waiting up to %d s for %d worker(s):"
+            + " ./ample worker --join %s%n", settings.node().bind(), settings.node().transport(),
         settings.startTimeout().toSeconds(), settings.minWorkers(), settings.node().bind());
     try {
       AskPattern.<ToLearner, Integer>ask(endpoint,

@@ -9,6 +9,7 @@ import com.typesafe.config.ConfigFactory;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,12 @@ import java.security.cert.X509Certificate;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Mutually authenticated TLS between the nodes of an ample cluster (the {@code cluster.tls.*}
@@ -112,6 +119,55 @@ public record ClusterTls(Path keyStore, Path trustStore, Path passwordFile) {
         "akka.remote.artery.ssl.config-ssl-engine", engine), "cluster.tls (ClusterTls)");
   }
 
+  /**
+   * Why a TLS handshake with {@code peer} fails on this material, or empty when it succeeds or the
+   * peer cannot be reached. A worker whose join timed out asks this, so that it can say "the
+   * learner does not accept this material" rather than "no learner answered" (Akka reports the
+   * failed handshake only at a level ample keeps quiet, as it also reports every peer that leaves
+   * that way). Both sides' checks count: in TLS 1.3 the peer refuses this node's certificate after
+   * the handshake, on the first read.
+   */
+  public Optional<String> handshakeFailure(String host, int port) {
+    String password = readPassword();
+    try {
+      KeyManagerFactory keys = KeyManagerFactory.getInstance(
+          KeyManagerFactory.getDefaultAlgorithm());
+      keys.init(load(keyStore, password), password.toCharArray());
+      TrustManagerFactory trust = TrustManagerFactory.getInstance(
+          TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(load(trustStore, password));
+      SSLContext context = SSLContext.getInstance(PROTOCOL);
+      context.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
+      try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
+        socket.connect(new InetSocketAddress(host, port), PROBE_TIMEOUT_MS);
+        socket.setSoTimeout(PROBE_TIMEOUT_MS);
+        socket.setEnabledProtocols(new String[] {PROTOCOL});
+        socket.setEnabledCipherSuites(CIPHER_SUITES.toArray(String[]::new));
+        socket.startHandshake();
+        socket.getInputStream().read(); // an accepted node hears nothing: Artery waits for it
+      }
+    } catch (SSLException e) {
+      return Optional.of(e.getMessage());
+    } catch (IOException e) {
+      return Optional.empty(); // unreachable, or accepted and timed out reading
+    } catch (GeneralSecurityException e) {
+      return Optional.of(e.getMessage());
+    }
+    return Optional.empty();
+  }
+
+  private static final int PROBE_TIMEOUT_MS = 3000;
+
+  /** The type Akka's ConfigSSLEngineProvider loads; the JDK's PKCS12 reads JKS files too. */
+  private static KeyStore load(Path file, String password) throws IOException,
+      GeneralSecurityException {
+    try (InputStream in = Files.newInputStream(file)) {
+      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+      store.load(in, password.toCharArray());
+      return store;
+    }
+  }
+
   private static Path path(Config tls, String key) {
     try {
       return Path.of(tls.getString(key));
@@ -144,10 +200,8 @@ public record ClusterTls(Path keyStore, Path trustStore, Path passwordFile) {
     String role = needsKey ? "key store" : "trust store";
     requireReadableFile(file, needsKey ? "cluster.tls.key-store" : "cluster.tls.trust-store");
     KeyStore store;
-    try (InputStream in = Files.newInputStream(file)) {
-      // The type Akka's ConfigSSLEngineProvider loads; the JDK's PKCS12 reads JKS files too.
-      store = KeyStore.getInstance(KeyStore.getDefaultType());
-      store.load(in, password.toCharArray());
+    try {
+      store = load(file, password);
     } catch (IOException e) {
       if (e.getCause() instanceof UnrecoverableKeyException) {
         throw new IllegalArgumentException("the TLS " + role + " " + file + " does not open with"

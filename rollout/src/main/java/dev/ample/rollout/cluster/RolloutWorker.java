@@ -14,6 +14,7 @@ import dev.ample.envs.ObservationSpace;
 import dev.ample.rollout.cluster.ClusterProtocol.ToWorker;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -99,16 +100,29 @@ public final class RolloutWorker {
         throw new IllegalStateException("worker stopped: " + failed.message());
       }
       if (!served) {
-        throw new IllegalStateException((servedBefore ? "the learner at " + node.learner()
-            + " did not come back within " : "no learner answered at " + node.learner()
-            + " within ") + node.joinTimeout().toSeconds() + " s; start ./ample train with"
-            + " cluster.enabled = true and cluster.bind = " + node.learner()
-            + " there, or check --join");
+        throw new IllegalStateException(notServed(node, servedBefore));
       }
       servedBefore = true;
       console.accept("worker: lost the learner at " + node.learner() + "; trying to rejoin for "
           + node.joinTimeout().toSeconds() + " s (a resumed ./ample train takes it back)");
     }
+  }
+
+  /** Why no learner took this worker: its TLS material refused, or none there in time. */
+  private static String notServed(ClusterNode node, boolean servedBefore) {
+    Optional<String> refused = node.tls() == null ? Optional.empty()
+        : node.tls().handshakeFailure(node.learner().host(), node.learner().port());
+    if (refused.isPresent()) {
+      return "the learner at " + node.learner() + " does not accept this worker's TLS material ("
+          + refused.get() + "); give it the key store and password file that the learner's"
+          + " cluster.tls names";
+    }
+    return (servedBefore ? "the learner at " + node.learner() + " did not come back within "
+        : "no learner answered at " + node.learner() + " within ")
+        + node.joinTimeout().toSeconds() + " s; start ./ample train with cluster.enabled = true"
+        + " and cluster.bind = " + node.learner() + " there, or check --join"
+        + (node.tls() == null ? " (a learner with cluster.tls takes only workers given its"
+            + " files: --tls-key-store, --tls-password-file)" : "");
   }
 
   private static Behavior<Void> guardian(Settings settings, Networks networks,

@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,9 +36,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Cluster nodes in one JVM on 127.0.0.1, each with {@link ClusterNode#akkaConfig()} and, where it
- * says so, {@link ClusterTls#arteryFragment()} in front of it, as the learner and workers will run: a node with the
- * cluster's material joins; one with material from another {@code keytool} run, or with plain TCP,
+ * Cluster nodes in one JVM on 127.0.0.1, each on {@link ClusterNode#akkaConfig()} with or without
+ * {@link ClusterNode#tls()}, as the learner and workers run: a node with the cluster's material
+ * joins; one with material from another {@code keytool} run, or with plain TCP,
  * cannot (it logs the failed handshake, the seed's member list stays without it); a message of a
  * type not bound to the wire serializer does not cross, and its sender logs why.
  */
@@ -75,15 +76,15 @@ class ClusterTlsJoinTest {
 
   @Test
   void nodesWithTheSameMaterialFormACluster() {
-    ActorTestKit seed = seed(cluster.arteryFragment());
-    ActorTestKit worker = worker(seed, cluster.arteryFragment());
+    ActorTestKit seed = seed(cluster);
+    ActorTestKit worker = worker(seed, cluster);
     awaitUp(worker, seed);
   }
 
   @Test
   void aNodeWithAnotherKeytoolRunsMaterialCannotJoin() {
-    ActorTestKit seed = seed(cluster.arteryFragment());
-    ActorTestKit intruder = worker(seed, stranger.arteryFragment());
+    ActorTestKit seed = seed(cluster);
+    ActorTestKit intruder = worker(seed, stranger);
     TestProbe<Logging.LogEvent> intruderLog = logOf(intruder);
     // "PKIX path validation failed": the seed's certificate is not in the intruder's trust store.
     // The seed logs nothing: in TLS 1.3 the connecting side checks first and hangs up.
@@ -93,8 +94,8 @@ class ClusterTlsJoinTest {
 
   @Test
   void aPlainTcpNodeCannotJoinATlsNode() {
-    ActorTestKit seed = seed(cluster.arteryFragment());
-    ActorTestKit intruder = worker(seed, ConfigFactory.empty());
+    ActorTestKit seed = seed(cluster);
+    ActorTestKit intruder = worker(seed, null);
     TestProbe<Logging.LogEvent> intruderLog = logOf(intruder);
     // The seed drops the connection (Akka logs nothing there); the intruder times out.
     expectLogged(intruderLog, "HandshakeTimeoutException");
@@ -102,9 +103,24 @@ class ClusterTlsJoinTest {
   }
 
   @Test
+  void theHandshakeProbeTellsRefusedMaterialFromAcceptedOrAbsentPeers() throws IOException {
+    ActorTestKit seed = seed(cluster);
+    String host = address(seed).getHost().get();
+    int port = address(seed).getPort().get();
+    String refusal = stranger.handshakeFailure(host, port).orElseThrow();
+    assertTrue(refusal.contains("PKIX path validation failed"), refusal);
+    assertEquals(Optional.empty(), cluster.handshakeFailure(host, port));
+    try (ServerSocket closed = new ServerSocket(0)) {
+      int free = closed.getLocalPort();
+      closed.close();
+      assertEquals(Optional.empty(), cluster.handshakeFailure(host, free));
+    }
+  }
+
+  @Test
   void aMessageOfAnUnboundTypeDoesNotCross() {
-    ActorTestKit learner = seed(cluster.arteryFragment());
-    ActorTestKit worker = worker(learner, cluster.arteryFragment());
+    ActorTestKit learner = seed(cluster);
+    ActorTestKit worker = worker(learner, cluster);
     awaitUp(worker, learner);
     TestProbe<Logging.LogEvent> learnerLog = logOf(learner);
     TestProbe<Object> inbox = worker.createTestProbe();
@@ -119,14 +135,14 @@ class ClusterTlsJoinTest {
   }
 
   /** A learner node on a free port, Up (it joins itself, the first of its seed nodes). */
-  private ActorTestKit seed(Config transport) {
+  private ActorTestKit seed(ClusterTls tls) {
     ClusterNode.HostPort bind;
     try (ServerSocket socket = new ServerSocket(0)) {
       bind = new ClusterNode.HostPort("127.0.0.1", socket.getLocalPort());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    ActorTestKit seed = node(ClusterNode.LEARNER_ROLE, bind, bind, transport);
+    ActorTestKit seed = node(ClusterNode.LEARNER_ROLE, bind, bind, tls);
     seed.createTestProbe().awaitAssert(PATIENCE, () -> {
       assertTrue(isUp(seed, address(seed)), "the seed is not Up");
       return null;
@@ -135,19 +151,18 @@ class ClusterTlsJoinTest {
   }
 
   /** A worker node on any free port; it starts joining {@code seed} at once. */
-  private ActorTestKit worker(ActorTestKit seed, Config transport) {
+  private ActorTestKit worker(ActorTestKit seed, ClusterTls tls) {
     Address learner = address(seed);
     return node(ClusterNode.WORKER_ROLE, new ClusterNode.HostPort("127.0.0.1", 0),
-        new ClusterNode.HostPort(learner.getHost().get(), learner.getPort().get()), transport);
+        new ClusterNode.HostPort(learner.getHost().get(), learner.getPort().get()), tls);
   }
 
-  /** The transport fragment in front of the node's config, as the commands will run it. */
+  /** The node's config as the commands run it, with the test's patience in front. */
   private ActorTestKit node(String role, ClusterNode.HostPort bind, ClusterNode.HostPort learner,
-      Config transport) {
+      ClusterTls tls) {
     ClusterNode node = new ClusterNode(role, bind, learner, Duration.ofSeconds(5),
-        Duration.ofSeconds(5), Duration.ofSeconds(60), false);
-    Config config = transport
-        .withFallback(ConfigFactory.parseString("""
+        Duration.ofSeconds(5), Duration.ofSeconds(60), false, tls);
+    Config config = ConfigFactory.parseString("""
             # Akka's 20 s, shortened so that a plain TCP node gives up within the test's patience.
             akka.remote.artery.advanced.handshake-timeout = 10s
             akka.actor.testkit.typed.system-shutdown-default = 30s
@@ -155,7 +170,7 @@ class ClusterTlsJoinTest {
             # never completed; cf. akka/akka#29162): printed, not failed, as it is not what the
             # tests check.
             akka.actor.testkit.typed.throw-on-shutdown-timeout = off
-            """))
+            """)
         .withFallback(node.akkaConfig());
     ActorTestKit kit = ActorTestKit.create(ClusterNode.SYSTEM_NAME, config);
     nodes.add(kit);

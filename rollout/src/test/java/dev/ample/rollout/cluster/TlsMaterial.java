@@ -20,14 +20,14 @@ import java.util.concurrent.TimeUnit;
  * section "Running workers on other machines, safely", run as it stands in a directory of its own,
  * with the {@code keytool} of the JDK running the tests first on the {@code PATH}.
  */
-final class TlsMaterial {
+public final class TlsMaterial {
 
   static final String SECTION = "## Running workers on other machines, safely";
 
   private TlsMaterial() {}
 
   /** Runs README's recipe in {@code dir} (empty) and reads the files it made as a node would. */
-  static ClusterTls make(Path dir) throws IOException, InterruptedException {
+  public static ClusterTls make(Path dir) throws IOException, InterruptedException {
     String recipe = readmeRecipe();
     ProcessBuilder bash = new ProcessBuilder("bash", "-euo", "pipefail", "-c", recipe)
         .directory(dir.toFile())
