@@ -6,17 +6,12 @@ package dev.ample.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,13 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClusterRolloutTest {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @TempDir Path tmp;
 
   @Test
   void workersJoinDieRejoinAndLeaveNothingBehind() throws Exception {
-    int port = freePort();
+    int port = ClusterRuns.freePort();
     Path run = tmp.resolve("run");
     String join = "127.0.0.1:" + port;
     List<AmpleCli.Child> children = new ArrayList<>();
@@ -56,22 +49,22 @@ class ClusterRolloutTest {
       children.add(first);
       children.add(second);
 
-      JsonNode both = awaitLine(learner, run, m -> m.get("worker_steps").size() == 2);
+      JsonNode both = ClusterRuns.awaitLine(learner, run, m -> m.get("worker_steps").size() == 2);
       assertEquals(192, both.get("agent_steps").asLong() / both.get("iteration").asLong());
       assertEquals(64, both.get("local_steps").asLong());
       both.get("worker_steps").forEach(steps -> assertEquals(64, steps.asLong()));
       long killedAt = both.get("iteration").asLong();
 
       first.kill();
-      JsonNode without = awaitLine(learner, run, m -> m.get("iteration").asLong() > killedAt
+      JsonNode without = ClusterRuns.awaitLine(learner, run, m -> m.get("iteration").asLong() > killedAt
           && m.get("worker_steps").size() == 1 && m.get("workers_alive").asInt() == 1);
       assertEquals(64 + 64, without.get("agent_steps").asLong()
-          - previous(run, without).get("agent_steps").asLong(), "an iteration of 4 envs");
+          - ClusterRuns.previous(run, without).get("agent_steps").asLong(), "an iteration of 4 envs");
 
       AmpleCli.Child restarted = worker(join);
       children.add(restarted);
       long restartedAt = without.get("iteration").asLong();
-      awaitLine(learner, run, m -> m.get("iteration").asLong() > restartedAt
+      ClusterRuns.awaitLine(learner, run, m -> m.get("iteration").asLong() > restartedAt
           && m.get("worker_steps").size() == 2);
 
       learner.await().assertOk();
@@ -98,52 +91,5 @@ class ClusterRolloutTest {
   private AmpleCli.Child worker(String join) throws IOException {
     return AmpleCli.start(tmp, List.of(), "worker", "--join", join, "--envs", "2",
         "--learner-timeout", "30", "--unreachable-after", "3", "--down-after", "2");
-  }
-
-  /** The first metrics line that satisfies {@code test}, waiting for it. */
-  private static JsonNode awaitLine(AmpleCli.Child learner, Path run, Predicate<JsonNode> test)
-      throws Exception {
-    long deadline = System.nanoTime() + 180_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      for (JsonNode m : wholeLines(run.resolve("metrics.jsonl"))) {
-        if (m.has("worker_steps") && test.test(m)) {
-          return m;
-        }
-      }
-      if (!learner.process().isAlive()) {
-        fail("the learner exited early: " + Files.readString(learner.err())
-            + Files.readString(learner.out()));
-      }
-      Thread.sleep(200);
-    }
-    return fail("no such metrics line in 180 s: " + Files.readString(learner.out()));
-  }
-
-  /** The lines written so far, without a last one still being written. */
-  private static List<JsonNode> wholeLines(Path file) throws IOException {
-    List<JsonNode> out = new ArrayList<>();
-    if (!Files.exists(file)) {
-      return out;
-    }
-    String text = Files.readString(file);
-    int end = text.lastIndexOf('\n');
-    for (String line : text.substring(0, end + 1).split("\n")) {
-      if (!line.isEmpty()) {
-        out.add(JSON.readTree(line));
-      }
-    }
-    return out;
-  }
-
-  private static JsonNode previous(Path run, JsonNode line) throws IOException {
-    long iteration = line.get("iteration").asLong();
-    return AmpleCli.lines(run.resolve("metrics.jsonl")).stream()
-        .filter(m -> m.get("iteration").asLong() == iteration - 1).findFirst().orElseThrow();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ample.rollout.cluster.ClusterTls;
 import dev.ample.rollout.cluster.TlsMaterial;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +36,7 @@ class ClusterTlsCliTest {
     ClusterTls material = TlsMaterial.make(Files.createDirectory(tmp.resolve("cluster-key")));
     ClusterTls stranger = TlsMaterial.make(Files.createDirectory(tmp.resolve("other-key")));
     String password = Files.readAllLines(material.passwordFile()).get(0);
-    String join = "127.0.0.1:" + freePort();
+    String join = "127.0.0.1:" + ClusterRuns.freePort();
     Path run = tmp.resolve("run");
     List<AmpleCli.Child> children = new ArrayList<>();
     try {
@@ -120,11 +119,5 @@ class ClusterTlsCliTest {
     return AmpleCli.start(tmp, List.of(), "worker", "--join", join, "--envs", "2",
         "--learner-timeout", learnerTimeout, "--tls-key-store", tls.keyStore().toString(),
         "--tls-password-file", tls.passwordFile().toString());
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }
