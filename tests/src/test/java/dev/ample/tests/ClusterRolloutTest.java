@@ -88,6 +88,31 @@ class ClusterRolloutTest {
     }
   }
 
+  /**
+   * A worker whose {@code --envs} would break the learner's minibatches exits 2 naming the fix;
+   * the learner, which never got it, gives up after {@code cluster.start-timeout} saying why.
+   */
+  @Test
+  void aWorkerWhoseEnvsBreakTheMinibatchesIsRefused() throws Exception {
+    String join = "127.0.0.1:" + ClusterRuns.freePort();
+    Path run = tmp.resolve("refusing");
+    AmpleCli.Child learner = AmpleCli.start(tmp, List.of(), "train", "--run-dir",
+        run.toString(), "--set", "env.id=cartpole", "--set", "env.num-envs=2",
+        "--set", "ppo.rollout-steps=32", "--set", "ppo.minibatch-size=64",
+        "--set", "train.runners=1", "--set", "cluster.enabled=true",
+        "--set", "cluster.bind=\"" + join + "\"", "--set", "cluster.min-workers=1",
+        "--set", "cluster.envs-per-worker=2", "--set", "cluster.start-timeout=20s");
+    try {
+      AmpleCli.Done refused = AmpleCli.start(tmp, List.of(), "worker", "--join", join,
+          "--envs", "3").await();
+      refused.assertRefused("32 x 3 = 96 is not a multiple of the learner's"
+          + " ppo.minibatch-size = 64", "--envs K");
+      learner.await().assertRefused("fewer than cluster.min-workers = 1 workers joined");
+    } finally {
+      learner.process().destroyForcibly();
+    }
+  }
+
   private AmpleCli.Child worker(String join) throws IOException {
     return AmpleCli.start(tmp, List.of(), "worker", "--join", join, "--envs", "2",
         "--learner-timeout", "30", "--unreachable-after", "3", "--down-after", "2");
