@@ -238,6 +238,16 @@ public final class ExperimentCommand implements Callable<Integer> {
   }
 
   /**
+   * PyTorch threads per child when runs train side by side: the cores shared out, so that they do
+   * not oversubscribe them (two Pong runs on 2 cores with PyTorch's default of one thread per core
+   * each took about twice as long per learner step as with one thread each, README "Experiments");
+   * 0 (PyTorch's default) for one run at a time.
+   */
+  int threadsPerRun() {
+    return parallel > 1 ? Math.max(1, Runtime.getRuntime().availableProcessors() / parallel) : 0;
+  }
+
+  /**
    * Trains what is left of every run, {@code parallel} children at a time.
    *
    * @return per run name how this invocation left it (absent when it never got to it)
@@ -265,7 +275,7 @@ public final class ExperimentCommand implements Callable<Integer> {
             return null;
           }
           progress.started(run, state == ExperimentRun.State.NEW ? "started" : "resumed");
-          Process child = run.start(configFile, state);
+          Process child = run.start(configFile, state, threadsPerRun());
           live.put(run.name(), child);
           int code = child.waitFor();
           live.remove(run.name());

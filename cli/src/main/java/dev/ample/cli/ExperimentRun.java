@@ -74,11 +74,19 @@ record ExperimentRun(String optimizer, long seed, Path dir, Path log, Experiment
     return steps >= 0 && settings.iterationsLeft(steps) == 0 ? State.FINISHED : State.INTERRUPTED;
   }
 
-  /** The child process's command line: this JVM's java, options and class path. */
-  List<String> command(Path configFile, State state) {
+  /** The JVM option that sets PyTorch's intra-op threads (DJL reads it at engine start). */
+  static final String THREADS_OPTION = "-Dai.djl.pytorch.num_threads=";
+
+  /**
+   * The child process's command line: this JVM's java, options and class path.
+   *
+   * @param threads PyTorch threads for the child (intra-op; inter-op 1), or 0 for PyTorch's
+   *     default (one per core); an option the user gave this JVM wins
+   */
+  List<String> command(Path configFile, State state, int threads) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+    command.addAll(jvmOptions(ManagementFactory.getRuntimeMXBean().getInputArguments(), threads));
     command.addAll(List.of("-cp", System.getProperty("java.class.path"),
         AmpleCommand.class.getName()));
     command.addAll(trainArgs(configFile, state));
@@ -101,13 +109,30 @@ record ExperimentRun(String optimizer, long seed, Path dir, Path log, Experiment
     return args;
   }
 
-  /** Starts the child; its output is appended to {@link #log} after a header line. */
-  Process start(Path configFile, State state) throws IOException {
+  /** This JVM's options for a child, with {@code threads} (as for {@link #command}) added. */
+  static List<String> jvmOptions(List<String> inherited, int threads) {
+    List<String> options = new ArrayList<>(inherited);
+    if (threads > 0 && inherited.stream().noneMatch(o -> o.startsWith(THREADS_OPTION))) {
+      options.addAll(List.of(THREADS_OPTION + threads, "-Dai.djl.pytorch.num_interop_threads=1"));
+    }
+    return options;
+  }
+
+  /**
+   * Starts the child; its output is appended to {@link #log} after a header line.
+   *
+   * @param threads as for {@link #command}
+   */
+  Process start(Path configFile, State state, int threads) throws IOException {
     Files.createDirectories(log.getParent());
     Files.writeString(log, "== " + Instant.now() + " ./ample " + String.join(" ",
             trainArgs(configFile, state)) + System.lineSeparator(), StandardCharsets.UTF_8,
         StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    return new ProcessBuilder(command(configFile, state))
+    ProcessBuilder child = new ProcessBuilder(command(configFile, state, threads));
+    if (threads > 0) {
+      child.environment().putIfAbsent("OMP_NUM_THREADS", Integer.toString(threads));
+    }
+    return child
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .redirectErrorStream(true)
         .start();
