@@ -67,17 +67,20 @@ class ClusterLearnerDeathTest {
     try {
       AmpleCli.Child learner = learner(run, join);
       children.add(learner);
-      AmpleCli.Child worker = worker(join, "5");
+      // The worker tries for 10 s at the start too: the learner must be listening by then.
+      awaitOutput(learner, "cluster: learner at " + join);
+      AmpleCli.Child worker = worker(join, "10");
       children.add(worker);
-      ClusterRuns.awaitLine(learner, run, m -> m.get("worker_steps").size() == 1);
-      learner.kill();
+      ClusterRuns.awaitLine(learner, run,
+          m -> m.get("iteration").asLong() >= 3 && m.get("worker_steps").size() == 1);
+      learner.kill(); // after the checkpoint of iteration 2
       long killed = System.nanoTime();
       AmpleCli.Done gone = worker.await();
       double seconds = (System.nanoTime() - killed) / 1e9;
       assertEquals(2, gone.code(), gone.err());
-      assertTrue(gone.err().contains("the learner at " + join + " did not come back within 5 s"),
+      assertTrue(gone.err().contains("the learner at " + join + " did not come back within 10 s"),
           gone.err());
-      // Failure detection (3 s + 2 s), the 5 s of trying, the actor systems' shutdowns.
+      // Failure detection (3 s + 2 s), the 10 s of trying, the actor systems' shutdowns.
       assertTrue(seconds < 60, "the worker took " + seconds + " s to exit");
       assertTrue(Files.list(run.resolve("checkpoints")).findAny().isPresent(),
           "the learner's checkpoints are there");
@@ -91,15 +94,9 @@ class ClusterLearnerDeathTest {
   private static final long ITERATIONS = 24;
 
   private AmpleCli.Child learner(Path run, String join) throws Exception {
-    return AmpleCli.start(tmp, List.of(), "train", "--run-dir", run.toString(),
-        "--set", "env.id=cartpole", "--set", "env.num-envs=2",
-        "--set", "ppo.rollout-steps=32", "--set", "ppo.minibatch-size=64",
-        "--set", "train.runners=1", "--set", "train.eval-every=0",
-        "--set", "train.gradstats-every=0", "--set", "train.checkpoint-every=2",
-        "--set", "train.agent-steps=" + 128 * ITERATIONS,
-        "--set", "cluster.enabled=true", "--set", "cluster.bind=\"" + join + "\"",
-        "--set", "cluster.min-workers=1", "--set", "cluster.envs-per-worker=2",
-        "--set", "cluster.unreachable-after=3s", "--set", "cluster.down-after=2s");
+    return ClusterRuns.learner(tmp, run, join, 1, "train.checkpoint-every=2",
+        "train.agent-steps=" + 128 * ITERATIONS, "cluster.unreachable-after=3s",
+        "cluster.down-after=2s");
   }
 
   private AmpleCli.Child worker(String join, String learnerTimeout) throws Exception {
@@ -111,7 +108,7 @@ class ClusterLearnerDeathTest {
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (!Files.readString(child.out()).contains(text)) {
       if (System.nanoTime() > deadline || !child.process().isAlive()) {
-        fail("no '" + text + "' from the worker: " + Files.readString(child.out())
+        fail("no '" + text + "' from " + child.out() + ": " + Files.readString(child.out())
             + Files.readString(child.err()));
       }
       Thread.sleep(200);

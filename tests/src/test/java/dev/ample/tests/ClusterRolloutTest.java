@@ -34,15 +34,9 @@ class ClusterRolloutTest {
     List<AmpleCli.Child> children = new ArrayList<>();
     try {
       // 2 learner envs + 2 x 2 worker envs, T = 32: 192 steps an iteration, 3 minibatches of 64.
-      AmpleCli.Child learner = AmpleCli.start(tmp, List.of(), "train", "--run-dir",
-          run.toString(), "--set", "env.id=cartpole", "--set", "env.num-envs=2",
-          "--set", "ppo.rollout-steps=32", "--set", "ppo.minibatch-size=64",
-          "--set", "train.runners=1", "--set", "train.eval-every=0",
-          "--set", "train.gradstats-every=0", "--set", "train.agent-steps=" + 192 * 40,
-          "--set", "cluster.enabled=true", "--set", "cluster.bind=\"" + join + "\"",
-          "--set", "cluster.min-workers=2", "--set", "cluster.envs-per-worker=2",
-          "--set", "cluster.wait-for-workers=4s", "--set", "cluster.unreachable-after=3s",
-          "--set", "cluster.down-after=2s");
+      AmpleCli.Child learner = ClusterRuns.learner(tmp, run, join, 2,
+          "train.agent-steps=" + 192 * 40, "cluster.wait-for-workers=4s",
+          "cluster.unreachable-after=3s", "cluster.down-after=2s");
       children.add(learner);
       AmpleCli.Child first = worker(join);
       AmpleCli.Child second = worker(join);
@@ -96,12 +90,7 @@ class ClusterRolloutTest {
   void aWorkerWhoseEnvsBreakTheMinibatchesIsRefused() throws Exception {
     String join = "127.0.0.1:" + ClusterRuns.freePort();
     Path run = tmp.resolve("refusing");
-    AmpleCli.Child learner = AmpleCli.start(tmp, List.of(), "train", "--run-dir",
-        run.toString(), "--set", "env.id=cartpole", "--set", "env.num-envs=2",
-        "--set", "ppo.rollout-steps=32", "--set", "ppo.minibatch-size=64",
-        "--set", "train.runners=1", "--set", "cluster.enabled=true",
-        "--set", "cluster.bind=\"" + join + "\"", "--set", "cluster.min-workers=1",
-        "--set", "cluster.envs-per-worker=2", "--set", "cluster.start-timeout=20s");
+    AmpleCli.Child learner = ClusterRuns.learner(tmp, run, join, 1, "cluster.start-timeout=20s");
     try {
       AmpleCli.Done refused = AmpleCli.start(tmp, List.of(), "worker", "--join", join,
           "--envs", "3").await();

@@ -21,6 +21,27 @@ final class ClusterRuns {
 
   private ClusterRuns() {}
 
+  /**
+   * Starts {@code ./ample train} as a cluster's learner on the built-in CartPole: 2 envs of its
+   * own, T = 32, minibatches of 64, workers of 2 envs each ({@code --envs 2}), no test episodes
+   * or gradient statistics.
+   *
+   * @param settings further {@code key=value} settings (each after a {@code --set})
+   */
+  static AmpleCli.Child learner(Path logs, Path run, String join, int minWorkers,
+      String... settings) throws IOException {
+    List<String> args = new ArrayList<>(List.of("train", "--run-dir", run.toString()));
+    List<String> all = new ArrayList<>(List.of("env.id=cartpole", "env.num-envs=2",
+        "ppo.rollout-steps=32", "ppo.minibatch-size=64", "train.runners=1", "train.eval-every=0",
+        "train.gradstats-every=0", "cluster.enabled=true", "cluster.bind=\"" + join + "\"",
+        "cluster.min-workers=" + minWorkers, "cluster.envs-per-worker=2"));
+    all.addAll(List.of(settings));
+    for (String setting : all) {
+      args.addAll(List.of("--set", setting));
+    }
+    return AmpleCli.start(logs, List.of(), args.toArray(String[]::new));
+  }
+
   /** The first metrics line of a cluster run that satisfies {@code test}, waiting for it. */
   static JsonNode awaitLine(AmpleCli.Child learner, Path run, Predicate<JsonNode> test)
       throws Exception {

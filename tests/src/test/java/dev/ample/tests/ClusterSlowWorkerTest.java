@@ -32,15 +32,9 @@ class ClusterSlowWorkerTest {
     List<AmpleCli.Child> children = new ArrayList<>();
     try {
       // 2 learner envs + one worker's 2, T = 32: 128 steps an iteration, 2 minibatches of 64.
-      AmpleCli.Child learner = AmpleCli.start(tmp, List.of(), "train", "--run-dir",
-          run.toString(), "--set", "env.id=cartpole", "--set", "env.num-envs=2",
-          "--set", "ppo.rollout-steps=32", "--set", "ppo.minibatch-size=64",
-          "--set", "train.runners=1", "--set", "train.eval-every=0", "--set", "train.overlap=true",
-          "--set", "train.gradstats-every=0", "--set", "train.agent-steps=" + 128 * 60,
-          "--set", "cluster.enabled=true", "--set", "cluster.bind=\"" + join + "\"",
-          "--set", "cluster.min-workers=1", "--set", "cluster.envs-per-worker=2",
-          "--set", "cluster.fragment-timeout=2s", "--set", "cluster.wait-for-workers=1s",
-          "--set", "cluster.unreachable-after=60s");
+      AmpleCli.Child learner = ClusterRuns.learner(tmp, run, join, 1, "train.overlap=true",
+          "train.agent-steps=" + 128 * 60, "cluster.fragment-timeout=2s",
+          "cluster.wait-for-workers=1s", "cluster.unreachable-after=60s");
       children.add(learner);
       AmpleCli.Child worker = AmpleCli.start(tmp, List.of(), "worker", "--join", join,
           "--envs", "2", "--unreachable-after", "60");

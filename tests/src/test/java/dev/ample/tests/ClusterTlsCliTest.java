@@ -41,15 +41,10 @@ class ClusterTlsCliTest {
     List<AmpleCli.Child> children = new ArrayList<>();
     try {
       // 2 learner envs + one worker's 2, T = 32: 128 steps an iteration, 2 minibatches of 64.
-      AmpleCli.Child learner = AmpleCli.start(tmp, List.of(), "train", "--run-dir",
-          run.toString(), "--set", "env.id=cartpole", "--set", "env.num-envs=2",
-          "--set", "ppo.rollout-steps=32", "--set", "ppo.minibatch-size=64",
-          "--set", "train.runners=1", "--set", "train.eval-every=0",
-          "--set", "train.gradstats-every=0", "--set", "train.agent-steps=" + 128 * 6,
-          "--set", "cluster.enabled=true", "--set", "cluster.bind=\"" + join + "\"",
-          "--set", "cluster.min-workers=1", "--set", "cluster.envs-per-worker=2",
-          "--set", "cluster.tls.key-store=\"" + material.keyStore() + "\"",
-          "--set", "cluster.tls.password-file=\"" + material.passwordFile() + "\"");
+      AmpleCli.Child learner = ClusterRuns.learner(tmp, run, join, 1,
+          "train.agent-steps=" + 128 * 6,
+          "cluster.tls.key-store=\"" + material.keyStore() + "\"",
+          "cluster.tls.password-file=\"" + material.passwordFile() + "\"");
       children.add(learner);
 
       AmpleCli.Child intruder = worker(join, stranger, "8");
