@@ -260,22 +260,13 @@ public final class Transforms {
       @Override
       NDArray[] step(TensorStats g, NDArray p, NDArray[] slots, long t, int batchSize) {
         NDArray mu = g.mean();
-        if (FusedMoments.applies(mu, slots[0], slots[1])) {
-          return FusedMoments.adam(mu, slots[0], slots[1], t, b1, b2, eps, epsRoot);
-        }
-        return adamByOperations(mu, slots[0], slots[1], t, b1, b2, eps, epsRoot);
+        NDArray m = ema(slots[0], mu, b1);
+        NDArray v = slots[1].mul(b2).addi(mu.square().muli(1 - b2));
+        double bc1 = 1 - Math.pow(b1, t);
+        double bc2 = 1 - Math.pow(b2, t);
+        return new NDArray[] {precondition(m.mul(1 / bc1), v.mul(1 / bc2), eps, epsRoot), m, v};
       }
     };
-  }
-
-  /** Adam's {@code [update, m, v]} in NDArray operations (any device; {@link FusedMoments}). */
-  static NDArray[] adamByOperations(NDArray mu, NDArray m0, NDArray v0, long t, double b1,
-      double b2, double eps, double epsRoot) {
-    NDArray m = ema(m0, mu, b1);
-    NDArray v = v0.mul(b2).addi(mu.square().muli(1 - b2));
-    double bc1 = 1 - Math.pow(b1, t);
-    double bc2 = 1 - Math.pow(b2, t);
-    return new NDArray[] {precondition(m.mul(1 / bc1), v.mul(1 / bc2), eps, epsRoot), m, v};
   }
 
   /**
@@ -290,33 +281,22 @@ public final class Transforms {
     return new Moments("scale_by_eve", Set.of(Statistic.MEAN, Statistic.SECOND_MOMENT)) {
       @Override
       NDArray[] step(TensorStats g, NDArray p, NDArray[] slots, long t, int batchSize) {
-        if (FusedMoments.applies(g.mean(), g.secondMoment(), slots[0], slots[1])) {
-          return FusedMoments.eve(g.mean(), g.secondMoment(), slots[0], slots[1], t, b1, b2, eps,
-              epsRoot, batchCorrection, batchSize);
+        NDArray m = ema(slots[0], g.mean(), b1);
+        NDArray v = slots[1].mul(b2).addi(g.secondMoment().mul(1 - b2));
+        double bc1 = 1 - Math.pow(b1, t);
+        double bc2 = 1 - Math.pow(b2, t);
+        NDArray mhat = m.mul(1 / bc1);
+        NDArray vt;
+        if (batchCorrection) {
+          double invB = 1.0 / batchSize;
+          // Same operation order as Adam's v.mul(1/bc2), so B = 1 gives Adam's bits exactly.
+          vt = v.mul(1 / (bc2 * batchSize)).addi(mhat.square().muli(1 - invB));
+        } else {
+          vt = v.mul(1 / bc2);
         }
-        return eveByOperations(g.mean(), g.secondMoment(), slots[0], slots[1], t, b1, b2, eps,
-            epsRoot, batchCorrection, batchSize);
+        return new NDArray[] {precondition(mhat, vt, eps, epsRoot), m, v};
       }
     };
-  }
-
-  /** Eve's {@code [update, m, v]} in NDArray operations (any device; {@link FusedMoments}). */
-  static NDArray[] eveByOperations(NDArray mu, NDArray s, NDArray m0, NDArray v0, long t,
-      double b1, double b2, double eps, double epsRoot, boolean batchCorrection, int batchSize) {
-    NDArray m = ema(m0, mu, b1);
-    NDArray v = v0.mul(b2).addi(s.mul(1 - b2));
-    double bc1 = 1 - Math.pow(b1, t);
-    double bc2 = 1 - Math.pow(b2, t);
-    NDArray mhat = m.mul(1 / bc1);
-    NDArray vt;
-    if (batchCorrection) {
-      double invB = 1.0 / batchSize;
-      // Same operation order as Adam's v.mul(1/bc2), so B = 1 gives Adam's bits exactly.
-      vt = v.mul(1 / (bc2 * batchSize)).addi(mhat.square().muli(1 - invB));
-    } else {
-      vt = v.mul(1 / bc2);
-    }
-    return new NDArray[] {precondition(mhat, vt, eps, epsRoot), m, v};
   }
 
   /**
