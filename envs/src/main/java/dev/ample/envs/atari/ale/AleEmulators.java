@@ -5,6 +5,8 @@ package dev.ample.envs.atari.ale;
 
 import dev.ample.envs.atari.AtariEmulators;
 import dev.ample.envs.atari.AtariSettings;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
@@ -36,6 +38,12 @@ import org.bytedeco.javacpp.IntPointer;
  * emulators broken, reports the stuck call on standard error, and every later call (from any
  * thread) fails with a clear {@link IllegalStateException}.
  *
+ * <p>"Runs past the timeout" counts the CPU time of the thread that emulates, not wall time: an
+ * emulator that never ends a frame spins, using CPU all along, while a process that is suspended
+ * ({@code SIGSTOP}, a laptop's sleep) or starved on a busy machine uses none. With wall time, a
+ * training run paused for 2.5 minutes was declared stuck on resuming (2026-12-02). Where the JVM
+ * cannot measure thread CPU time, wall time is the fallback.
+ *
  * <p>Not thread safe: call it from one thread at a time (as {@link
  * dev.ample.envs.atari.AtariVectorEnv} does).
  *
@@ -56,7 +64,14 @@ public final class AleEmulators implements AtariEmulators {
   private int height;
   private int width;
   private final ScheduledExecutorService watchdog;
-  /** {@link System#nanoTime} when the running caller-thread call started; 0 when none runs. */
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  private static final boolean CPU_CLOCK = THREADS.isCurrentThreadCpuTimeSupported()
+      && THREADS.isThreadCpuTimeEnabled();
+  /** The emulator thread of {@link #call}. */
+  private volatile Thread workerThread;
+  /** The thread of the running caller-thread call. */
+  private volatile long callThread;
+  /** That thread's {@link #clock} when the call started; 0 when none runs. */
   private volatile long callStartedAt;
   private volatile String callWhat = "";
   private volatile boolean broken;
@@ -80,6 +95,7 @@ public final class AleEmulators implements AtariEmulators {
             r -> {
               Thread t = new Thread(r, "ale-emulators");
               t.setDaemon(true);
+              workerThread = t;
               return t;
             });
     watchdog =
@@ -235,7 +251,8 @@ public final class AleEmulators implements AtariEmulators {
   private void begin(String what) {
     ensureUsable();
     callWhat = what;
-    callStartedAt = Math.max(1, System.nanoTime());
+    callThread = Thread.currentThread().getId();
+    callStartedAt = Math.max(1, clock(callThread));
   }
 
   private void end() {
@@ -248,13 +265,18 @@ public final class AleEmulators implements AtariEmulators {
     if (started == 0 || broken) {
       return;
     }
-    if (System.nanoTime() - started > timeout.toNanos()) {
+    if (clock(callThread) - started > timeout.toNanos()) {
       brokenReason = timeoutMessage(callWhat);
       broken = true;
       System.err.println(
           "ample: " + brokenReason + " (the calling thread is stuck in native code)");
       watchdog.shutdown();
     }
+  }
+
+  /** The thread's CPU time in ns (0 once it ended), or wall time where the JVM cannot tell. */
+  private static long clock(long threadId) {
+    return CPU_CLOCK ? Math.max(0, THREADS.getThreadCpuTime(threadId)) : System.nanoTime();
   }
 
   private String timeoutMessage(String what) {
@@ -343,16 +365,25 @@ public final class AleEmulators implements AtariEmulators {
     }
   }
 
-  /** Runs {@code task} on the emulator thread, waiting at most the timeout. */
+  /** Runs {@code task} on the emulator thread until it has used the timeout's CPU time. */
   private <T> T call(Callable<T> task, String what) {
     ensureUsable();
+    Thread idle = workerThread; // null before the first task: a new thread starts at 0 ns
+    long started = !CPU_CLOCK ? System.nanoTime() : idle == null ? 0 : clock(idle.getId());
     Future<T> future = worker.submit(task);
+    long slice = Math.max(1, Math.min(1000, timeout.toMillis() / 4));
     try {
-      return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      brokenReason = timeoutMessage(what);
-      broken = true;
-      throw new IllegalStateException(brokenReason);
+      while (true) {
+        try {
+          return future.get(slice, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+          if (clock(workerThread.getId()) - started > timeout.toNanos()) {
+            brokenReason = timeoutMessage(what);
+            broken = true;
+            throw new IllegalStateException(brokenReason);
+          }
+        }
+      }
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof RuntimeException re) {
