@@ -4,7 +4,6 @@
 package dev.ample.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -69,11 +68,7 @@ class ClusterRolloutTest {
       assertEquals(40, metrics.get(metrics.size() - 1).get("iteration").asLong());
       assertTrue(metrics.stream().anyMatch(m -> m.get("dropped_fragments").asInt() > 0
           || m.get("worker_steps").size() == 1), "the killed worker's absence is in the metrics");
-      for (AmpleCli.Child c : children) {
-        assertFalse(c.process().isAlive(), "every JVM exited");
-      }
-      assertTrue(ProcessHandle.current().descendants().noneMatch(ProcessHandle::isAlive),
-          "no process of this test is left (JVM or Python)");
+      ClusterRuns.assertNoProcessLeft(children);
     } finally {
       for (AmpleCli.Child c : children) {
         c.process().descendants().forEach(ProcessHandle::destroyForcibly);

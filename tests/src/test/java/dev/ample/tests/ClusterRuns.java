@@ -3,6 +3,8 @@
 
 package dev.ample.tests;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -73,6 +75,15 @@ final class ClusterRuns {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
+  }
+
+  /** Every child has exited, and nothing it started (a JVM, a Python env) is left. */
+  static void assertNoProcessLeft(List<AmpleCli.Child> children) {
+    for (AmpleCli.Child c : children) {
+      assertFalse(c.process().isAlive(), "every JVM exited");
+    }
+    assertTrue(ProcessHandle.current().descendants().noneMatch(ProcessHandle::isAlive),
+        "no process of this test is left (JVM or Python)");
   }
 
   /** The lines written so far, without a last one still being written. */
