@@ -16,12 +16,16 @@ import dev.ample.envs.gymnasium.GymnasiumWorkerException;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.function.LongUnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -50,8 +54,13 @@ public final class BenchEnvsCommand implements Runnable {
       description = "The pipeline's resize: area (the presets') or bilinear (env.atari.resize)")
   String resize;
 
-  /** Interleaved raw / pipeline rounds per benchmark. */
+  /** Rounds per benchmark; the figure is the median of their ratios. */
   private static final int ROUNDS = 5;
+  /**
+   * Within a round the two loops alternate in slices this long: the load on a shared machine
+   * shifts within seconds, and loops measured a second apart saw ratios from 0.4 to 1.3 here.
+   */
+  private static final long SLICE_NANOS = 25_000_000L;
   private static final long MAX_WARM_UP_SECONDS = 30;
 
   /** v4 with the chosen resize. */
@@ -98,44 +107,90 @@ public final class BenchEnvsCommand implements Runnable {
   private void benchPong(NativeAle ale, Path rom, Map<String, Object> out) {
     System.out.println("ROM: " + rom + " (MD5 verified)");
     EnvConfig config = EnvConfig.of("pong", 1).withRomDir(romDir).withAtari(atari());
-    try (VectorEnv env = Envs.create(config)) {
+    try (VectorEnv env = Envs.create(config);
+        NativeAle.RawLoop raw = ale.openRawLoop(rom, 2)) {
+      long start = System.nanoTime();
+      double heapSeconds = YoungGeneration.fill(MAX_WARM_UP_SECONDS);
       PipelineLoop pipeline = new PipelineLoop(env, config.atari().frameSkip());
-      double warmUp = pipeline.warmUp();
-      ale.rawFramesPerSecond(rom, Math.min(1, seconds), 1);
-      // Short rounds, alternating which loop goes first, and the median of the rounds' ratios:
-      // on a shared machine the load shifts within seconds, and a loop measured later than the
-      // other would otherwise get a different share of the CPU.
-      double[] raw = new double[ROUNDS];
-      double[] piped = new double[ROUNDS];
+      pipeline.warmUp();
+      raw.playUntil(System.nanoTime() + (long) (Math.min(1, seconds) * 1e9));
+      double warmUp = (System.nanoTime() - start) / 1e9;
+      SliceClock clock = SliceClock.best();
+      double[] rawFps = new double[ROUNDS];
+      double[] pipelineFps = new double[ROUNDS];
       double[] ratio = new double[ROUNDS];
-      double secs = seconds / ROUNDS;
       for (int r = 0; r < ROUNDS; r++) {
-        if (r % 2 == 0) {
-          raw[r] = ale.rawFramesPerSecond(rom, secs, 2 + r);
-          piped[r] = pipeline.framesPerSecond(secs);
-        } else {
-          piped[r] = pipeline.framesPerSecond(secs);
-          raw[r] = ale.rawFramesPerSecond(rom, secs, 2 + r);
-        }
-        ratio[r] = piped[r] / raw[r];
+        double[] fps = alternate(raw::playUntil, pipeline::playUntil, seconds / ROUNDS, clock);
+        rawFps[r] = fps[0];
+        pipelineFps[r] = fps[1];
+        ratio[r] = fps[1] / fps[0];
       }
-      double rawFps = median(raw);
-      double pipelineFps = median(piped);
       double pipelineOverRaw = median(ratio);
-      System.out.printf("pipeline warm-up: %.1f s (until compiled and two young collections)%n",
-          warmUp);
-      System.out.printf("raw ALE (1 emulator, gray fetch every 4th frame): %.0f frames/s%n", rawFps);
+      System.out.printf("warm-up: %.1f s (young generation filled in %.1f s, then the pipeline"
+          + " and the bare loop until compiled)%n", warmUp, heapSeconds);
+      System.out.printf("raw ALE (1 emulator, gray fetch every 4th frame): %.0f frames/s%n",
+          median(rawFps));
       System.out.printf("v4 pipeline (1 env, skip 4, max, 84x84 %s, stack 4): %.0f frames/s%n",
-          atari().resize(), pipelineFps);
-      System.out.printf("pipeline / raw: %.3f (median of %d interleaved rounds of %.1f s; %s)%n",
-          pipelineOverRaw, ROUNDS, secs, Arrays.toString(Arrays.stream(ratio)
-              .map(x -> Math.round(x * 1000) / 1000.0).toArray()));
+          atari().resize(), median(pipelineFps));
+      System.out.printf("pipeline / raw: %.3f (median of %d rounds of %.1f s, the loops"
+              + " alternating every %d ms, frames per second of %s; %s)%n",
+          pipelineOverRaw, ROUNDS, seconds / ROUNDS, SLICE_NANOS / 1_000_000, clock.description,
+          Arrays.toString(Arrays.stream(ratio).map(x -> Math.round(x * 1000) / 1000.0).toArray()));
       out.put("rom", rom.toString());
-      out.put("raw_ale_fps", rawFps);
-      out.put("pipeline_fps", pipelineFps);
+      out.put("raw_ale_fps", median(rawFps));
+      out.put("pipeline_fps", median(pipelineFps));
       out.put("resize", atari().resize().toString());
       out.put("pipeline_over_raw", pipelineOverRaw);
+      out.put("clock", clock.name);
       out.put("warm_up_seconds", warmUp);
+    }
+  }
+
+  /**
+   * Frames per second of {@code raw} and of {@code pipeline} over about {@code secs}, the two
+   * playing in alternate slices, in the order AB BA AB ... so that neither always follows the
+   * other. Each loop plays until the given {@link System#nanoTime()} and returns its frames.
+   */
+  private static double[] alternate(
+      LongUnaryOperator raw, LongUnaryOperator pipeline, double secs, SliceClock clock) {
+    LongUnaryOperator[] loops = {raw, pipeline};
+    long[] frames = new long[2];
+    long[] nanos = new long[2];
+    long gcMillis = YoungGeneration.collectionMillis();
+    long end = System.nanoTime() + (long) (secs * 1e9);
+    for (int pair = 0; System.nanoTime() < end; pair++) {
+      for (int k = 0; k < 2; k++) {
+        int loop = (pair + k) % 2;
+        long t0 = clock.nanos();
+        frames[loop] += loops[loop].applyAsLong(System.nanoTime() + SLICE_NANOS);
+        nanos[loop] += clock.nanos() - t0;
+      }
+    }
+    if (clock.excludesCollections) {
+      // Only the pipeline allocates; its collections run on other threads while it waits.
+      nanos[1] += (YoungGeneration.collectionMillis() - gcMillis) * 1_000_000L;
+    }
+    return new double[] {frames[0] / (nanos[0] / 1e9), frames[1] / (nanos[1] / 1e9)};
+  }
+
+  /**
+   * The time a loop is charged with: the calling thread's CPU time where the JVM measures it, so
+   * that time the thread spent waiting for a core on a shared machine (the same for both loops on
+   * average, but noisy) is left out; else wall time.
+   */
+  private record SliceClock(String name, String description, boolean excludesCollections) {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    static SliceClock best() {
+      if (THREADS.isCurrentThreadCpuTimeSupported() && THREADS.isThreadCpuTimeEnabled()) {
+        return new SliceClock(
+            "thread_cpu", "the stepping thread's CPU time, plus GC pauses", true);
+      }
+      return new SliceClock("wall", "wall time", false);
+    }
+
+    long nanos() {
+      return excludesCollections ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
     }
   }
 
@@ -144,6 +199,67 @@ public final class BenchEnvsCommand implements Runnable {
     Arrays.sort(a);
     int n = a.length;
     return n % 2 == 1 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2;
+  }
+
+  /**
+   * The heap as a long run has it. The pipeline allocates every step's observation (28 KB per
+   * env), the bare loop nothing; until the young generation has reached its settled size and each
+   * of its pages has been written once, every step also pays page faults for fresh heap pages.
+   * With G1 on the 2-core AMD EPYC VM of README's figures the young generation grew for ~10 s of
+   * pipeline steps (to ~390 MB) at 7 faults per step, and the pipeline ran at 0.6 of the bare
+   * loop's rate meanwhile; a long run pays that once.
+   */
+  private static final class YoungGeneration {
+    /** Kept reachable until the next allocation, so that the JIT cannot elide the allocations. */
+    private static volatile byte[] garbage;
+
+    /**
+     * Allocates short-lived garbage until two collections in a row found the young generation
+     * no larger than before (quicker than stepping the pipeline until then); returns the seconds
+     * it took. Does nothing under a collector without a young generation.
+     */
+    static double fill(long maxSeconds) {
+      Optional<MemoryPoolMXBean> eden = ManagementFactory.getMemoryPoolMXBeans().stream()
+          .filter(p -> p.getType() == MemoryType.HEAP && p.getName().contains("Eden"))
+          .findFirst();
+      long start = System.nanoTime();
+      if (eden.isEmpty()) {
+        return 0;
+      }
+      long collections = collections();
+      long peak = -1;
+      int unchanged = 0;
+      while (unchanged < 2 && System.nanoTime() - start < maxSeconds * 1_000_000_000L) {
+        for (int i = 0; i < 1024; i++) {
+          garbage = new byte[16 * 1024];
+        }
+        long c = collections();
+        if (c != collections) {
+          collections = c;
+          long p = eden.get().getPeakUsage().getUsed();
+          unchanged = p <= peak ? unchanged + 1 : 0;
+          peak = Math.max(peak, p);
+        }
+      }
+      garbage = null;
+      return (System.nanoTime() - start) / 1e9;
+    }
+
+    static long collections() {
+      long count = 0;
+      for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+        count += Math.max(0, gc.getCollectionCount());
+      }
+      return count;
+    }
+
+    static long collectionMillis() {
+      long millis = 0;
+      for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+        millis += Math.max(0, gc.getCollectionTime());
+      }
+      return millis;
+    }
   }
 
   /**
@@ -163,58 +279,43 @@ public final class BenchEnvsCommand implements Runnable {
     }
 
     /**
-     * Steps until the JIT has stopped compiling and the young generation has been collected
-     * twice (at most {@link #MAX_WARM_UP_SECONDS}); returns the seconds it took. Each step
-     * allocates its observation, so until eden has been filled once every step also pays page
-     * faults for fresh heap pages (~1 per step here, for a few seconds), which a long run does
-     * not; the bare loop allocates nothing. Measuring before that point measured the JVM's
-     * start, not the pipeline.
+     * Steps until the JIT has stopped compiling for half a second (at most {@link
+     * #MAX_WARM_UP_SECONDS}).
      */
-    double warmUp() {
+    void warmUp() {
       CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
       boolean jitTimed = jit != null && jit.isCompilationTimeMonitoringSupported();
       long start = System.nanoTime();
-      long collections = collections();
       long compiled = jitTimed ? jit.getTotalCompilationTime() : 0;
       long quietSince = start;
       while (true) {
-        framesPerSecond(0.1);
         long now = System.nanoTime();
+        playUntil(now + 100_000_000L);
+        now = System.nanoTime();
         long c = jitTimed ? jit.getTotalCompilationTime() : 0;
         if (c != compiled) {
           compiled = c;
           quietSince = now;
         }
-        boolean settled = now - quietSince >= 500_000_000L
-            && collections() >= collections + 2;
-        if (settled || now - start >= MAX_WARM_UP_SECONDS * 1_000_000_000L) {
-          return (now - start) / 1e9;
+        if (now - quietSince >= 500_000_000L
+            || now - start >= MAX_WARM_UP_SECONDS * 1_000_000_000L) {
+          return;
         }
       }
     }
 
-    private static long collections() {
-      long count = 0;
-      for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-        count += Math.max(0, gc.getCollectionCount());
-      }
-      return count;
-    }
-
-    /** Emulator frames per second (agent steps x frame skip) over about {@code secs}. */
-    double framesPerSecond(double secs) {
+    /**
+     * Steps at least once and until {@link System#nanoTime()} reaches {@code untilNanos};
+     * returns the emulator frames (agent steps x frame skip).
+     */
+    long playUntil(long untilNanos) {
       long steps = 0;
-      long start = System.nanoTime();
-      long end = start + (long) (secs * 1e9);
-      while (true) {
+      do {
         action[0] = rng.nextInt(env.numActions());
         env.step(action);
         steps++;
-        long now = System.nanoTime();
-        if (now >= end) {
-          return steps * frameSkip / ((now - start) / 1e9);
-        }
-      }
+      } while (System.nanoTime() < untilNanos);
+      return steps * frameSkip;
     }
   }
 

@@ -32,7 +32,7 @@ public final class JavaCppAle implements NativeAle {
   }
 
   @Override
-  public double rawFramesPerSecond(Path rom, double seconds, long seed) {
-    return RawAleLoop.framesPerSecond(rom, seconds, seed);
+  public RawLoop openRawLoop(Path rom, long seed) {
+    return new RawAleLoop(rom, seed);
   }
 }

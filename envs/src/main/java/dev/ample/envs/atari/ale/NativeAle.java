@@ -40,8 +40,23 @@ public interface NativeAle {
    */
   Path verifiedRom(String game, Path romDir);
 
-  /** Frames per second of one bare emulator playing {@code rom} (see {@link RawAleLoop}). */
-  double rawFramesPerSecond(Path rom, double seconds, long seed);
+  /**
+   * One bare emulator playing {@code rom} with random actions, the reference {@code ample bench
+   * envs} measures the preprocessing stack against (see {@link RawAleLoop}).
+   */
+  RawLoop openRawLoop(Path rom, long seed);
+
+  /** A bare emulator loop on the calling thread; not thread safe. */
+  interface RawLoop extends AutoCloseable {
+    /**
+     * Plays 4 frames at a time, fetching the grayscale screen after each 4, at least once and
+     * until {@link System#nanoTime()} reaches {@code untilNanos}; returns the frames played.
+     */
+    long playUntil(long untilNanos);
+
+    @Override
+    void close();
+  }
 
   /** The backend, or empty in a build without native ALE. */
   static Optional<NativeAle> find() {

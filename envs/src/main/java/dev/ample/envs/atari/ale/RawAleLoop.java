@@ -12,44 +12,46 @@ import org.bytedeco.javacpp.IntPointer;
 /**
  * The throughput reference for the preprocessing stack: one bare ALE emulator on the calling
  * thread, random minimal-set actions every frame, a grayscale screen fetch every 4th frame, no
- * sticky actions (DESIGN.md §8 measured ~15,600 Pong frames/s per core this way).
+ * sticky actions, a new game at game over (DESIGN.md §8 measured ~15,600 Pong frames/s per core
+ * this way). One emulator plays for a whole benchmark, as the pipeline's env does, so that short
+ * slices of the two can alternate. Not thread safe.
  */
-public final class RawAleLoop {
-  private RawAleLoop() {}
+final class RawAleLoop implements NativeAle.RawLoop {
+  private final ALEInterface ale = new ALEInterface();
+  private final BytePointer screen = new BytePointer(210L * 160);
+  private final int[] actions;
+  private final SplittableRandom rng;
 
-  /**
-   * Emulator frames per second over about {@code seconds} of play of {@code rom}, a ROM {@link
-   * RomResolver} accepted.
-   */
-  public static double framesPerSecond(Path rom, double seconds, long seed) {
-    ALEInterface ale = new ALEInterface();
-    try (BytePointer screen = new BytePointer(210L * 160)) {
-      ale.setInt("random_seed", AleEmulators.seed32(seed));
-      ale.setFloat("repeat_action_probability", 0f);
-      ale.loadROM(rom.toString());
-      IntPointer set = ale.getMinimalActionSet();
-      int[] actions = new int[(int) set.limit()];
-      set.get(actions);
-      SplittableRandom rng = new SplittableRandom(seed);
-      long frames = 0;
-      long start = System.nanoTime();
-      long end = start + (long) (seconds * 1e9);
-      while (true) {
-        for (int k = 0; k < 4; k++) {
-          ale.act(actions[rng.nextInt(actions.length)]);
-          if (ale.game_over()) {
-            ale.reset_game();
-          }
-        }
-        ale.getScreenGrayscale(screen);
-        frames += 4;
-        long now = System.nanoTime();
-        if (now >= end) {
-          return frames / ((now - start) / 1e9);
+  /** Loads {@code rom}, a ROM {@link RomResolver} accepted. */
+  RawAleLoop(Path rom, long seed) {
+    ale.setInt("random_seed", AleEmulators.seed32(seed));
+    ale.setFloat("repeat_action_probability", 0f);
+    ale.loadROM(rom.toString());
+    IntPointer set = ale.getMinimalActionSet();
+    actions = new int[(int) set.limit()];
+    set.get(actions);
+    rng = new SplittableRandom(seed);
+  }
+
+  @Override
+  public long playUntil(long untilNanos) {
+    long frames = 0;
+    do {
+      for (int k = 0; k < 4; k++) {
+        ale.act(actions[rng.nextInt(actions.length)]);
+        if (ale.game_over()) {
+          ale.reset_game();
         }
       }
-    } finally {
-      ale.close();
-    }
+      ale.getScreenGrayscale(screen);
+      frames += 4;
+    } while (System.nanoTime() < untilNanos);
+    return frames;
+  }
+
+  @Override
+  public void close() {
+    screen.close();
+    ale.close();
   }
 }

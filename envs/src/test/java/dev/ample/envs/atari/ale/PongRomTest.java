@@ -38,6 +38,19 @@ class PongRomTest {
     romDir = Path.of(dir);
   }
 
+  @Test
+  void rawLoopPlaysFourFramesAtATimeUntilItsDeadline() {
+    NativeAle ale = NativeAle.require();
+    try (NativeAle.RawLoop raw = ale.openRawLoop(ale.verifiedRom("pong", romDir), 1)) {
+      assertEquals(4, raw.playUntil(System.nanoTime() - 1), "a deadline already past: 4 frames");
+      long start = System.nanoTime();
+      long frames = raw.playUntil(start + 200_000_000L);
+      assertTrue(System.nanoTime() - start >= 200_000_000L);
+      assertEquals(0, frames % 4);
+      assertTrue(frames > 4, "frames in 0.2 s: " + frames);
+    }
+  }
+
   private static byte[] play(long seed, int steps, double[] returns) throws Exception {
     MessageDigest md5 = MessageDigest.getInstance("MD5");
     try (VectorEnv env = Envs.create(EnvConfig.of("pong", 2).withRomDir(romDir))) {
