@@ -14,6 +14,7 @@ import dev.ample.agents.PolicyValueNetwork;
 import dev.ample.learner.PpoLoss;
 import dev.ample.learner.gradients.PerExampleGradients;
 import dev.ample.learner.gradients.PerExampleGradientsConfig;
+import dev.ample.optim.Optimizers;
 import dev.ample.optim.Statistic;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code ample bench learner}: milliseconds per minibatch gradient step of the Nature CNN with the
  * PPO loss for (i) the mean only (plain backprop), (ii) mean + examplewise second moment, (iii)
- * all per-example statistics, and where the extra time goes, layer by layer.
+ * all per-example statistics, and where the extra time goes, layer by layer; then the whole
+ * learner step as training runs it (engine, optimizer update, parameter addition) per optimizer.
  */
 @Command(
     name = "learner",
@@ -65,22 +67,26 @@ public final class BenchLearnerCommand implements Callable<Integer> {
           + " Eve authors' network, 4.05M parameters; VALID is 1.69M)")
   NatureCnn.Padding padding = NatureCnn.Padding.SAME;
 
+  @Option(names = "--optimizers", split = ",", paramLabel = "NAME[,NAME...]",
+      description = "also time the whole learner step (the engine with the optimizer's"
+          + " statistics, its update and the parameter addition, as in training) with each"
+          + " (default ${DEFAULT-VALUE}; 'none': the engine modes only)")
+  List<String> optimizers = new ArrayList<>(List.of("adam", "eve"));
+
   @Option(names = "--json", description = "print one JSON object as the last line")
   boolean json;
 
-  private record Mode(String key, String label, Set<Statistic> stats) {}
+  /** Engine statistics alone, or ({@code updater} set) a learner step with that optimizer. */
+  private record Mode(String key, String label, Set<Statistic> stats,
+      GradientStepBench.Updater updater) {}
 
   @Override
   public Integer call() throws Exception {
     if (batch < 1 || repeats < 1 || warmup < 0) {
       throw new IllegalArgumentException("--batch and --repeats must be >= 1, --warmup >= 0");
     }
-    List<Mode> modes =
-        List.of(
-            new Mode("mean_only", "(i) mean only", EnumSet.of(Statistic.MEAN)),
-            new Mode("second_moment", "(ii) mean + second moment",
-                EnumSet.of(Statistic.MEAN, Statistic.SECOND_MOMENT)),
-            new Mode("all_stats", "(iii) all statistics", EnumSet.allOf(Statistic.class)));
+    List<String> optimizers = this.optimizers.equals(List.of("none")) ? List.of() : this.optimizers;
+    optimizers.forEach(Optimizers::spec); // unknown names fail before any work
     Engine.getInstance().setRandomSeed(1);
     try (NDManager base = NDManager.newBaseManager(Device.cpu())) {
       PolicyValueNetwork net =
@@ -93,12 +99,24 @@ public final class BenchLearnerCommand implements Callable<Integer> {
               .withConvMethod(convMethod)
               .withProfile(true));
       PerExampleGradients engine = bench.engine();
+      List<Mode> modes = new ArrayList<>(List.of(
+          new Mode("mean_only", "(i) mean only", EnumSet.of(Statistic.MEAN), null),
+          new Mode("second_moment", "(ii) mean + second moment",
+              EnumSet.of(Statistic.MEAN, Statistic.SECOND_MOMENT), null),
+          new Mode("all_stats", "(iii) all statistics", EnumSet.allOf(Statistic.class), null)));
+      for (String name : optimizers) {
+        GradientStepBench.Updater updater = bench.updater(Optimizers.create(name));
+        modes.add(new Mode(name + "_step", name + " learner step", updater.statistics(),
+            updater));
+      }
 
       Map<String, List<Double>> totalMs = new LinkedHashMap<>();
       Map<String, List<Double>> fbMs = new LinkedHashMap<>();
+      Map<String, List<Double>> updateMs = new LinkedHashMap<>();
       Map<String, Map<String, List<Double>>> layerMs = new LinkedHashMap<>();
       for (Mode mode : modes) {
         totalMs.put(mode.key(), new ArrayList<>());
+        updateMs.put(mode.key(), new ArrayList<>());
         fbMs.put(mode.key(), new ArrayList<>());
         layerMs.put(mode.key(), new LinkedHashMap<>());
       }
@@ -106,7 +124,8 @@ public final class BenchLearnerCommand implements Callable<Integer> {
       for (int r = -warmup; r < repeats; r++) {
         // Interleaved so that machine noise hits every mode alike.
         for (Mode mode : modes) {
-          GradientStepBench.Timed res = bench.step(mode.stats());
+          GradientStepBench.Timed res = mode.updater() == null
+              ? bench.step(mode.stats()) : bench.step(mode.updater());
           if (firstStepMs < 0) {
             firstStepMs = res.ms();
           }
@@ -115,6 +134,7 @@ public final class BenchLearnerCommand implements Callable<Integer> {
           }
           totalMs.get(mode.key()).add(res.ms());
           fbMs.get(mode.key()).add(res.forwardBackwardMs());
+          updateMs.get(mode.key()).add(res.updateMs());
           res.layerNanos().forEach(
               (layer, ns) ->
                   layerMs.get(mode.key()).computeIfAbsent(layer, k -> new ArrayList<>())
@@ -126,7 +146,8 @@ public final class BenchLearnerCommand implements Callable<Integer> {
               + " threads, median of %d (after %d warm-up)%n", net.description(),
           net.parameterCount(), batch, Device.cpu(), Runtime.getRuntime().availableProcessors(),
           repeats, warmup);
-      System.out.printf("%-30s %10s %12s %10s%n", "mode", "step ms", "fwd+bwd ms", "ratio");
+      System.out.printf("%-30s %10s %12s %10s %10s%n", "mode", "step ms", "fwd+bwd ms",
+          "update ms", "ratio");
       double base0 = median(totalMs.get("mean_only"));
       ObjectMapper mapper = new ObjectMapper();
       ObjectNode out = mapper.createObjectNode();
@@ -143,13 +164,23 @@ public final class BenchLearnerCommand implements Callable<Integer> {
           engine.reroutedLayers());
       for (Mode mode : modes) {
         double ms = median(totalMs.get(mode.key()));
-        System.out.printf("%-30s %10.1f %12.1f %10.2f%n", mode.label(), ms,
-            median(fbMs.get(mode.key())), ms / base0);
+        double update = median(updateMs.get(mode.key()));
+        System.out.printf("%-30s %10.1f %12.1f %10s %10.2f%n", mode.label(), ms,
+            median(fbMs.get(mode.key())), mode.updater() == null ? "-"
+                : String.format("%.1f", update), ms / base0);
         out.put(mode.key() + "_ms", round(ms));
         out.put(mode.key() + "_forward_backward_ms", round(median(fbMs.get(mode.key()))));
+        if (mode.updater() != null) {
+          out.put(mode.key() + "_update_ms", round(update));
+        }
       }
       out.put("second_moment_ratio", round(median(totalMs.get("second_moment")) / base0));
       out.put("all_stats_ratio", round(median(totalMs.get("all_stats")) / base0));
+      if (optimizers.contains("adam") && optimizers.contains("eve")) {
+        double eveOverAdam = median(totalMs.get("eve_step")) / median(totalMs.get("adam_step"));
+        System.out.printf("eve / adam learner step: %.3f%n", eveOverAdam);
+        out.put("eve_over_adam_step", round(eveOverAdam));
+      }
 
       System.out.println();
       System.out.println("per-layer statistic cost (ms, median; weight + bias statistics from"

@@ -144,9 +144,11 @@ public final class BenchRolloutCommand implements Callable<Integer> {
             + " warm-up): %.3f s = collect %.3f s + learn %.3f s + other %.3f s%n",
         it.optimizer(), train.overlap() ? "on" : "off", iterations, warmup, it.total(),
         it.collect(), it.learn(), it.other());
-    System.out.printf("learn: %d minibatch steps of %d, %.1f ms each; the same gradient step"
-            + " alone (as bench learner, median of %d): %.1f ms%n", stepsPerIteration,
-        train.ppo().minibatchSize(), learnStepMs, it.aloneSteps(), it.aloneMs());
+    System.out.printf("learn: %d minibatch steps of %d, %.1f ms each; the same learner step"
+            + " alone (as bench learner, median of %d): %.1f ms = engine %.1f + %s update %.1f;"
+            + " loop / alone %.3f%n", stepsPerIteration, train.ppo().minibatchSize(),
+        learnStepMs, it.aloneSteps(), it.aloneMs(), it.aloneEngineMs(), it.optimizer(),
+        it.aloneMs() - it.aloneEngineMs(), learnStepMs / it.aloneMs());
     out.put("optimizer", it.optimizer());
     out.put("overlap", train.overlap());
     out.put("minibatch_size", train.ppo().minibatchSize());
@@ -157,6 +159,8 @@ public final class BenchRolloutCommand implements Callable<Integer> {
     out.put("other_s", round(it.other()));
     out.put("learn_step_ms", round(learnStepMs));
     out.put("bench_learner_step_ms", round(it.aloneMs()));
+    out.put("bench_learner_engine_ms", round(it.aloneEngineMs()));
+    out.put("learn_step_over_bench_learner", round(learnStepMs / it.aloneMs()));
     if (json) {
       System.out.println(new ObjectMapper().writeValueAsString(out));
     }
@@ -240,13 +244,13 @@ public final class BenchRolloutCommand implements Callable<Integer> {
   }
 
   private record Iterations(String optimizer, double total, double collect, double learn,
-      double other, int aloneSteps, double aloneMs) {}
+      double other, int aloneSteps, double aloneMs, double aloneEngineMs) {}
 
   /**
    * Whole PPO iterations as {@code ./ample train} makes them (collect, then update; test episodes,
-   * logs and checkpoints are left out), each followed, off the clock, by as many minibatch
-   * gradient steps alone (on a network of its own built as the learner's is), so that machine
-   * noise hits both alike.
+   * logs and checkpoints are left out), each followed, off the clock, by as many learner steps
+   * alone (engine, optimizer update and parameter addition, on a network of its own built as the
+   * learner's is, with the same optimizer), so that machine noise hits both alike.
    */
   private Iterations iterations(ExperimentSettings experiment, ObservationSpace space,
       int numActions) {
@@ -259,6 +263,7 @@ public final class BenchRolloutCommand implements Callable<Integer> {
     List<Double> learn = new ArrayList<>();
     List<Double> other = new ArrayList<>();
     List<Double> alone = new ArrayList<>();
+    List<Double> aloneEngine = new ArrayList<>();
     Device device = train.djlDevice();
     try (NDManager base = NDManager.newBaseManager(device);
         PpoExperiment ppo = PpoExperiment.build(experiment, optimizer, null, 0, null)) {
@@ -267,6 +272,7 @@ public final class BenchRolloutCommand implements Callable<Integer> {
           minibatchShape(train.ppo().minibatchSize(), space),
           space.dtype() == ObservationSpace.Dtype.UINT8, numActions, train.ppo().lossAt(0),
           PerExampleGradientsConfig.defaults().withDevice(device));
+      GradientStepBench.Updater updater = step.updater(optimizer);
       for (int i = -warmup; i < iterations; i++) {
         long t0 = System.nanoTime();
         RolloutBatch batch = ppo.collect(i + 1 < iterations);
@@ -275,9 +281,10 @@ public final class BenchRolloutCommand implements Callable<Integer> {
         long t2 = System.nanoTime();
         long t3 = System.nanoTime(); // what ./ample train does next (logs) is not timed here
         for (int k = 0; k < stepsPerIteration; k++) {
-          double ms = step.step(optimizer.requiredStatistics()).ms();
+          GradientStepBench.Timed t = step.step(updater);
           if (i >= 0) {
-            alone.add(ms);
+            alone.add(t.ms());
+            aloneEngine.add(t.engineMs());
           }
         }
         if (i >= 0) {
@@ -289,7 +296,7 @@ public final class BenchRolloutCommand implements Callable<Integer> {
       }
     }
     return new Iterations(optimizer.name(), median(total), median(collect), median(learn),
-        median(other), alone.size(), median(alone));
+        median(other), alone.size(), median(alone), median(aloneEngine));
   }
 
   /** {@code batch} observations of {@code space}, batch first. */

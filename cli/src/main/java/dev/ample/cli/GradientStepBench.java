@@ -8,32 +8,72 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import dev.ample.agents.CategoricalPolicy;
 import dev.ample.agents.PolicyValueNetwork;
+import dev.ample.learner.PpoLearner;
 import dev.ample.learner.PpoLoss;
 import dev.ample.learner.gradients.PerExampleGradients;
 import dev.ample.learner.gradients.PerExampleGradientsConfig;
+import dev.ample.optim.Optimizer;
+import dev.ample.optim.OptimizerState;
 import dev.ample.optim.Statistic;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * One PPO minibatch's gradient step through the per-example engine, alone: random observations,
- * actions and targets made once, then {@link #step} times {@code engine.compute} in a sub-manager
- * with every statistic touched before the clock stops. {@code ample bench learner} and {@code
- * ample bench rollout} both time the learner's step this way, so their figures compare.
+ * One PPO minibatch's learner step, alone: random observations, actions and targets made once,
+ * then {@link #step} times {@code engine.compute} in a sub-manager with every statistic touched
+ * before the clock stops and, given an {@link Updater}, the optimizer's update and its addition
+ * to the parameters as {@link PpoLearner} does them. {@code ample bench learner} and {@code ample
+ * bench rollout} both time the learner's step this way, so their figures compare.
  */
 final class GradientStepBench {
 
-  /** One timed step: wall time, the engine's forward+backward share, per-layer statistic cost. */
-  record Timed(double ms, double forwardBackwardMs, Map<String, Long> layerNanos) {}
+  /**
+   * One timed step: wall time, the engine's share of it and that share's forward+backward part,
+   * per-layer statistic cost.
+   */
+  record Timed(double ms, double engineMs, double forwardBackwardMs,
+      Map<String, Long> layerNanos) {
+    /** The optimizer update and the parameter addition (0 for an engine-only step). */
+    double updateMs() {
+      return ms - engineMs;
+    }
+  }
+
+  /**
+   * An optimizer with its state over this bench's network, advanced by each step it is given to:
+   * the parameters change as in training (the minibatch stays the same).
+   */
+  final class Updater {
+    private final Optimizer optimizer;
+    private OptimizerState state;
+
+    private Updater(Optimizer optimizer) {
+      this.optimizer = optimizer;
+      this.state = optimizer.init(params);
+    }
+
+    Set<Statistic> statistics() {
+      return optimizer.requiredStatistics();
+    }
+
+    private void apply(PerExampleGradients.Result res) {
+      Optimizer.Step s = optimizer.update(res.stats(), state, params);
+      state = s.state();
+      PpoLearner.applyUpdates(params, s.updates());
+    }
+  }
 
   private final NDManager base;
   private final PerExampleGradients engine;
   private final PpoLoss loss;
   private final NDList inputs;
   private final NDList targets;
+  private final List<NDArray> params;
 
   private GradientStepBench(NDManager base, PerExampleGradients engine, PpoLoss loss,
       NDList inputs, NDList targets) {
@@ -42,6 +82,7 @@ final class GradientStepBench {
     this.loss = loss;
     this.inputs = inputs;
     this.targets = targets;
+    this.params = engine.parameters().stream().map(Parameter::getArray).toList();
   }
 
   /**
@@ -76,16 +117,36 @@ final class GradientStepBench {
     return engine;
   }
 
-  /** One gradient step computing {@code stats}, timed. */
+  /** An optimizer stage for {@link #step}, its state initialised on this bench's network. */
+  Updater updater(Optimizer optimizer) {
+    return new Updater(optimizer);
+  }
+
+  /** One engine step computing {@code stats}, timed. */
   Timed step(Set<Statistic> stats) {
+    return step(stats, null);
+  }
+
+  /** One learner step: the engine with the updater's statistics, then its update, timed. */
+  Timed step(Updater updater) {
+    return step(updater.statistics(), updater);
+  }
+
+  private Timed step(Set<Statistic> stats, Updater updater) {
     long t0 = System.nanoTime();
     PerExampleGradients.Result res;
+    long engineNanos;
     try (NDManager scope = base.newSubManager()) {
       res = engine.compute(scope, inputs, targets, loss, stats);
       // Touch a statistic so nothing lazy escapes the clock (PyTorch CPU is eager).
       res.stats().get(0).mean().sum().getFloat();
+      engineNanos = System.nanoTime() - t0;
+      if (updater != null) {
+        updater.apply(res);
+      }
     }
     long t1 = System.nanoTime();
-    return new Timed((t1 - t0) / 1e6, res.forwardBackwardNanos() / 1e6, res.layerNanos());
+    return new Timed((t1 - t0) / 1e6, engineNanos / 1e6, res.forwardBackwardNanos() / 1e6,
+        res.layerNanos());
   }
 }

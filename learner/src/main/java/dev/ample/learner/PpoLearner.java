@@ -217,15 +217,12 @@ public final class PpoLearner {
       // Checks the statistics are finite before touching the state; consumes the old state.
       Optimizer.Step s = optimizer.update(r.stats(), optimizerState, params);
       optimizerState = s.state();
-      double norm = Math.sqrt(squaredNorm(s.updates()));
+      double norm = applyUpdates(params, s.updates());
       if (!Double.isFinite(norm)) {
         broken = "optimizer step " + step + " produced non-finite updates from finite gradient"
             + " statistics; the parameters are unchanged but the optimizer state has advanced:"
             + " load a checkpoint before updating again";
         throw new IllegalStateException(broken);
-      }
-      for (int j = 0; j < params.size(); j++) {
-        params.get(j).addi(s.updates().get(j));
       }
       optimizerSteps = step;
       if (gradStats != null) {
@@ -237,6 +234,21 @@ public final class PpoLearner {
       double[] measures = {means[0], means[1], means[2], means[3], means[4], norm};
       return new StepResult(measures, s.learningRate());
     }
+  }
+
+  /**
+   * The parameter side of a learner step, after the optimizer: the updates' global L2 norm, and
+   * {@code params += updates} in place only when that norm is finite (else nothing changes).
+   * {@code ample bench learner} times the learner's step with this same code.
+   */
+  public static double applyUpdates(List<NDArray> params, List<NDArray> updates) {
+    double norm = Math.sqrt(squaredNorm(updates));
+    if (Double.isFinite(norm)) {
+      for (int j = 0; j < params.size(); j++) {
+        params.get(j).addi(updates.get(j));
+      }
+    }
+    return norm;
   }
 
   private static double squaredNorm(List<NDArray> updates) {
