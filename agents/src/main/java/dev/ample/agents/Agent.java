@@ -107,13 +107,27 @@ public final class Agent implements AutoCloseable {
    * Java from the softmax probabilities with {@code rng} so runs are reproducible.
    */
   public synchronized Acted act(Observations obs, SplittableRandom rng) {
+    double[] uniforms = new double[obs.numEnvs()];
+    for (int i = 0; i < uniforms.length; i++) {
+      uniforms[i] = rng.nextDouble();
+    }
+    return act(obs, uniforms, 0);
+  }
+
+  /**
+   * {@link #act(Observations, SplittableRandom)} with env i's uniform draw given as {@code
+   * uniforms[offset + i]}: a caller that acts for parts of its envs at different times (double
+   * buffered sampling) draws them from its stream in the order a whole-vector act would.
+   */
+  public synchronized Acted act(Observations obs, double[] uniforms, int offset) {
     int n = obs.numEnvs();
     try (NDManager sub = open()) {
       NDList out = forward(sub, obs);
       NDArray logp = out.get(0).logSoftmax(-1);
       int numActions = network.numActions();
       // The same float ops as CategoricalPolicy.sample, so both sample identically.
-      int[] actions = CategoricalPolicy.sample(logp.exp().toFloatArray(), numActions, rng);
+      int[] actions =
+          CategoricalPolicy.sample(logp.exp().toFloatArray(), numActions, uniforms, offset);
       float[] all = logp.toFloatArray();
       float[] logProbs = new float[n];
       for (int i = 0; i < n; i++) {

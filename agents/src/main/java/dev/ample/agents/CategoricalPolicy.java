@@ -51,15 +51,23 @@ public final class CategoricalPolicy {
    * {@code rng.nextDouble()} per row in row order (shared with {@link Agent}, so both draw alike).
    */
   static int[] sample(float[] p, int n, SplittableRandom rng) {
+    double[] u = new double[p.length / n];
+    for (int r = 0; r < u.length; r++) {
+      u[r] = rng.nextDouble();
+    }
+    return sample(p, n, u, 0);
+  }
+
+  /** The same with row r's uniform draw given as {@code u[offset + r]}. */
+  static int[] sample(float[] p, int n, double[] u, int offset) {
     int rows = p.length / n;
     int[] actions = new int[rows];
     for (int r = 0; r < rows; r++) {
-      double u = rng.nextDouble();
       double cdf = 0;
       int a = n - 1;
       for (int k = 0; k < n; k++) {
         cdf += p[r * n + k];
-        if (u < cdf) {
+        if (u[offset + r] < cdf) {
           a = k;
           break;
         }

@@ -124,18 +124,27 @@ public final class BenchRolloutCommand implements Callable<Integer> {
     Throughput t = throughput(experiment);
     System.out.printf("ample bench rollout: %s, %d envs on %d runners, %s (%,d parameters);"
             + " median of %d rounds of %d steps x %d envs each (after %d warm-up), %s first in"
-            + " alternate rounds%n", env.id(), env.numEnvs(), train.runners(), t.network(),
-        t.parameters(), rounds, steps, env.numEnvs(), warmup, "(a) and (b)");
+            + " turn%n", env.id(), env.numEnvs(), train.runners(), t.network(),
+        t.parameters(), rounds, steps, env.numEnvs(), warmup, "each loop");
     System.out.printf("(a) bare loop (same envs, same batched act, %d env threads, no actors):"
         + " %,.0f steps/s%n", train.runners(), t.bare());
     System.out.printf("(b) actor rollout (LocalRollout over RolloutEnvs, as ./ample train):"
         + "      %,.0f steps/s%n", t.actors());
     System.out.printf("actor / bare: %.3f%n", t.actors() / t.bare());
+    if (!Double.isNaN(t.doubleBuffered())) {
+      System.out.printf("(c) double-buffered actor rollout (train.double-buffer, envs of its own):"
+          + " %,.0f steps/s; (c) / (b): %.3f%n", t.doubleBuffered(),
+          t.doubleBuffered() / t.actors());
+    }
     out.put("network", t.network());
     out.put("parameters", t.parameters());
     out.put("bare_loop_steps_per_s", round(t.bare()));
     out.put("actor_steps_per_s", round(t.actors()));
     out.put("actor_over_bare", round(t.actors() / t.bare()));
+    if (!Double.isNaN(t.doubleBuffered())) {
+      out.put("double_buffered_steps_per_s", round(t.doubleBuffered()));
+      out.put("double_buffered_over_actor", round(t.doubleBuffered() / t.actors()));
+    }
 
     Iterations it = iterations(experiment, t.space(), t.numActions());
     long stepsPerIteration = experiment.optimizerStepsPerIteration();
@@ -189,24 +198,24 @@ public final class BenchRolloutCommand implements Callable<Integer> {
     return all;
   }
 
+  /** Steps/s of (a), (b) and, with two runners or more, (c) (else NaN). */
   private record Throughput(String network, long parameters, double bare, double actors,
-      ObservationSpace space, int numActions) {}
+      double doubleBuffered, ObservationSpace space, int numActions) {}
 
   /**
    * (a) and (b) on one set of envs: the rollout's runners own them, and the bare loop steps them
-   * between the rollout's collects (never while one runs).
+   * between the rollout's collects (never while one runs). (c), a double-buffered rollout, steps
+   * envs of its own made alike; the three alternate round by round.
    */
   private Throughput throughput(ExperimentSettings experiment) throws Exception {
     TrainSettings train = experiment.train();
     EnvConfig env = experiment.env();
     Device device = train.djlDevice();
     List<VectorEnv> shared = new ArrayList<>();
-    RolloutEnvs envs = RolloutEnvs.open(env.numEnvs(), train.runners(), (r, count) -> {
-      VectorEnv e = Envs.create(new EnvConfig(env.id(), env.backend(), count, env.romDir(),
-          env.atari(), env.allowUnverifiedRom()));
-      shared.add(e);
-      return e;
-    });
+    RolloutEnvs envs = openEnvs(env, train.runners(), shared);
+    boolean withDoubleBuffer = train.runners() >= 2;
+    RolloutEnvs ownEnvs = withDoubleBuffer ? openEnvs(env, train.runners(), new ArrayList<>())
+        : null;
     ObservationSpace space = envs.observationSpace();
     int numActions = envs.numActions();
     try (NDManager base = NDManager.newBaseManager(device)) {
@@ -216,31 +225,43 @@ public final class BenchRolloutCommand implements Callable<Integer> {
       try (Agent agent = Agent.create(() -> experiment.network().architecture(space, numActions),
               space, policy, device);
           LocalRollout rollout = LocalRollout.start(envs, agent, train.seed());
-          BareLoop bare = new BareLoop(shared, agent, train.seed())) {
+          BareLoop bare = new BareLoop(shared, agent, train.seed());
+          LocalRollout doubled = withDoubleBuffer
+              ? LocalRollout.start(ownEnvs, agent, train.seed(), true) : null) {
         int steps = train.rolloutSteps();
         double agentSteps = (double) steps * env.numEnvs();
-        List<Double> bareRates = new ArrayList<>();
-        List<Double> actorRates = new ArrayList<>();
+        List<Runnable> loops = new ArrayList<>(List.of(() -> bare.run(steps),
+            () -> rollout.collect(steps, policy)));
+        if (doubled != null) {
+          loops.add(() -> doubled.collect(steps, policy));
+        }
+        List<List<Double>> rates = new ArrayList<>();
+        loops.forEach(l -> rates.add(new ArrayList<>()));
         for (int r = -warmup; r < rounds; r++) {
-          double bareS = 0;
-          double actorS = 0;
-          for (int k = 0; k < 2; k++) {
-            // Even rounds run (a) first, odd rounds (b) first.
-            if ((k == 0) == (Math.floorMod(r, 2) == 0)) {
-              bareS = seconds(() -> bare.run(steps));
-            } else {
-              actorS = seconds(() -> rollout.collect(steps, policy));
+          for (int k = 0; k < loops.size(); k++) {
+            // Each round starts with the next loop, so that none always follows the same one.
+            int loop = Math.floorMod(r + k, loops.size());
+            double secs = seconds(loops.get(loop));
+            if (r >= 0) {
+              rates.get(loop).add(agentSteps / secs);
             }
-          }
-          if (r >= 0) {
-            bareRates.add(agentSteps / bareS);
-            actorRates.add(agentSteps / actorS);
           }
         }
         return new Throughput(network.description(), network.parameterCount(),
-            median(bareRates), median(actorRates), space, numActions);
+            median(rates.get(0)), median(rates.get(1)),
+            doubled == null ? Double.NaN : median(rates.get(2)), space, numActions);
       }
     }
+  }
+
+  /** The experiment's envs over the runners, each vector env also added to {@code opened}. */
+  private static RolloutEnvs openEnvs(EnvConfig env, int runners, List<VectorEnv> opened) {
+    return RolloutEnvs.open(env.numEnvs(), runners, (r, count) -> {
+      VectorEnv e = Envs.create(new EnvConfig(env.id(), env.backend(), count, env.romDir(),
+          env.atari(), env.allowUnverifiedRom()));
+      opened.add(e);
+      return e;
+    });
   }
 
   private record Iterations(String optimizer, double total, double collect, double learn,

@@ -130,7 +130,7 @@ final class PpoExperiment implements AutoCloseable {
           policy, device);
       TestEpisodes tests = TestEpisodes.of(env, testAgent, train.eval().greedy());
       long seedBase = train.seed() + agentStepsDone;
-      LocalRollout rollout = LocalRollout.start(envs, agent, seedBase);
+      LocalRollout rollout = LocalRollout.start(envs, agent, seedBase, train.doubleBuffer());
       ClusterRollout cluster = null;
       if (experiment.cluster().enabled()) {
         EnvConfig workerEnv = new EnvConfig(env.id(), env.backend(),

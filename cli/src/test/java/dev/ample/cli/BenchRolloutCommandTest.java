@@ -27,7 +27,8 @@ class BenchRolloutCommandTest {
     JsonNode json = p.lastLineJson();
     for (String key : List.of("bare_loop_steps_per_s", "actor_steps_per_s", "actor_over_bare",
         "iteration_s", "collect_s", "learn_s", "learn_step_ms", "bench_learner_step_ms",
-        "bench_learner_engine_ms", "learn_step_over_bench_learner")) {
+        "bench_learner_engine_ms", "learn_step_over_bench_learner",
+        "double_buffered_steps_per_s", "double_buffered_over_actor")) {
       assertTrue(json.has(key), key + " missing from " + json);
       double v = json.get(key).asDouble();
       assertTrue(v > 0 && Double.isFinite(v), key + " = " + v);

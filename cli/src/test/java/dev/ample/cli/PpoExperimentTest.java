@@ -20,10 +20,14 @@ import org.junit.jupiter.api.Test;
 class PpoExperimentTest {
 
   private static PpoExperiment build(boolean overlap) {
+    return build(overlap, false);
+  }
+
+  private static PpoExperiment build(boolean overlap, boolean doubleBuffer) {
     ExperimentSettings experiment = ExperimentSettings.from(ExperimentConfigs.load(null, List.of(
         "env.num-envs=4", "ppo.rollout-steps=8", "ppo.minibatch-size=16", "ppo.epochs=1",
         "train.runners=2", "train.seed=5", "train.gradstats-every=0", "train.agent-steps=128",
-        "train.overlap=" + overlap)));
+        "train.overlap=" + overlap, "train.double-buffer=" + doubleBuffer)));
     return PpoExperiment.build(experiment, experiment.optimizer().create(RunDecay.over(8)), null, 0,
         null);
   }
@@ -41,7 +45,17 @@ class PpoExperimentTest {
    */
   @Test
   void overlappedCollectionActsWithTheSnapshotFromBeforeTheConcurrentUpdate() {
-    try (PpoExperiment ppo = build(true)) {
+    assertOverlappedVersions(false);
+  }
+
+  /** Both groups of a double-buffered collect act with the collect's one snapshot. */
+  @Test
+  void overlappedDoubleBufferedCollectionToo() {
+    assertOverlappedVersions(true);
+  }
+
+  private static void assertOverlappedVersions(boolean doubleBuffer) {
+    try (PpoExperiment ppo = build(true, doubleBuffer)) {
       assertTrue(ppo.overlapped());
       long[] expectedVersions = {0, 0, 1, 2};
       long[] expectedLag = {0, 1, 1, 1};

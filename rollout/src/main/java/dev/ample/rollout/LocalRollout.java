@@ -117,6 +117,16 @@ public final class LocalRollout implements AutoCloseable {
    * are closed.
    */
   public static LocalRollout start(RolloutEnvs envs, Agent agent, long seed) {
+    return start(envs, agent, seed, false);
+  }
+
+  /**
+   * {@link #start(RolloutEnvs, Agent, long)}, with {@code doubleBuffered} the runners in two
+   * groups whose env steps and inference overlap (see {@link RolloutCoordinator}; needs at least
+   * two runners).
+   */
+  public static LocalRollout start(RolloutEnvs envs, Agent agent, long seed,
+      boolean doubleBuffered) {
     List<VectorEnv> owned = envs.handOver();
     ActorSystem<SpawnProtocol.Command> system = null;
     try {
@@ -129,7 +139,7 @@ public final class LocalRollout implements AutoCloseable {
           AskPattern.<SpawnProtocol.Command, ActorRef<RolloutCoordinator.Command>>ask(sys,
               replyTo -> new SpawnProtocol.Spawn<>(
                   RolloutCoordinator.create(owned, DispatcherSelector.fromConfig(DISPATCHER),
-                      agent, actionRandom(seed), envs.framesPerStep()),
+                      agent, actionRandom(seed), envs.framesPerStep(), doubleBuffered),
                   "coordinator", DispatcherSelector.fromConfig(DISPATCHER), replyTo),
               REQUEST_TIMEOUT, sys.scheduler()).toCompletableFuture());
       LocalRollout rollout = new LocalRollout(system, coordinator, owned);

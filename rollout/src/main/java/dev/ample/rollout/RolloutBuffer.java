@@ -46,11 +46,6 @@ final class RolloutBuffer {
     policyVersions = new long[steps];
   }
 
-  /** Copies the N observations {@code current} into step t. */
-  void putObservations(int t, Observations current) {
-    current.copyRows(0, observations, t * envs, envs);
-  }
-
   RolloutBatch toBatch(float[] bootstrapValues, long framesPerStep) {
     Trajectory trajectory = new Trajectory(steps, envs, observations, actions, logProbs, values,
         rewards, terminated, truncated, finalValues, bootstrapValues, policyVersions);

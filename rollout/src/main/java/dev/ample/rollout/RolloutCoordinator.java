@@ -27,12 +27,21 @@ import java.util.SplittableRandom;
  * and leaves the coordinator refusing further work. Inference runs here, so one thread at a time
  * uses the agent; this actor runs on the rollout's pinned dispatcher, as the runners do.
  *
+ * <p>Double-buffered sampling (opt-in, as in Sample Factory): the runners form two groups, each
+ * with its own envs, act input and step counter; while one group's envs step, the other group's
+ * inference runs, so env time and inference time overlap. Each act covers one group's envs only.
+ * The action draws are the same either way: a collect draws its T x N uniforms from the action
+ * random source up front, in the plain loop's (step, env) order, and env i at step t samples with
+ * draw {@code t*N + i}; games that ended are listed in (step, env) order. So a double-buffered
+ * batch differs from the plain loop's only where the network's outputs for a group's rows differ
+ * from the same rows of a whole-vector batch.
+ *
  * <p>A collect acts with the policy snapshot it carries: the agent loads it before the first step
  * (unless it already holds that version) and every step records the version it acted with. The
  * agent's network is its own, so a learner updating meanwhile cannot change what a collect reads.
  *
- * <p>Per step t: observations s_t go into the buffer; act(s_t) gives a_t, log-probs, V(s_t); the
- * runners step; rewards, flags and ended games are recorded in env order; V of the final
+ * <p>Per step t of a group: observations s_t go into the buffer; act(s_t) gives a_t, log-probs,
+ * V(s_t); the group's runners step; rewards, flags and ended games are recorded; V of the final
  * observations of truncated envs is computed in one batch of just those envs (env order); s_{t+1}
  * becomes the next act input. After T steps V(s_T) is the bootstrap. The envs are not reset between
  * collects.
@@ -63,6 +72,30 @@ final class RolloutCoordinator extends AbstractBehavior<RolloutCoordinator.Comma
   /** One line naming the runner (or inference) and the cause. */
   record Failed(String message, Throwable cause) implements Reply {}
 
+  /**
+   * Runners {@code firstRunner .. endRunner-1}, stepping envs {@code firstEnv ..
+   * firstEnv+count-1}, acted for together.
+   */
+  private static final class Group {
+    final int firstRunner;
+    final int endRunner;
+    final int firstEnv;
+    final int count;
+    /** The group's observations s_t, its next act input. */
+    final Observations current;
+    int t;
+    int awaiting;
+    boolean done;
+
+    Group(int firstRunner, int endRunner, int firstEnv, int count, ObservationSpace space) {
+      this.firstRunner = firstRunner;
+      this.endRunner = endRunner;
+      this.firstEnv = firstEnv;
+      this.count = count;
+      this.current = Observations.allocate(space, count);
+    }
+  }
+
   private final Agent agent;
   private final SplittableRandom rng;
   private final ObservationSpace space;
@@ -72,30 +105,37 @@ final class RolloutCoordinator extends AbstractBehavior<RolloutCoordinator.Comma
   private final int[] counts;
   private final List<ActorRef<EnvRunner.Command>> runners;
   private final ActorRef<EnvRunner.Result> runnerReplies;
+  private final List<Group> groups;
+  private final Group[] groupOf;
 
-  /** N observations s_t, the next act input. */
-  private final Observations current;
   private final EnvRunner.Stepped[] round;
-  private int awaiting;
   private ActorRef<Reply> replyTo;
   private RolloutBuffer buffer;
-  private int t;
+  /** This collect's T x N action draws, in (step, env) order. */
+  private double[] uniforms;
+  private EpisodeEnd[] ended;
+  private float[] bootstrap;
   private String failure;
 
   /**
    * @param envs each runner's vector env (runner r steps {@code envs.get(r)})
    * @param dispatcher where the runners run
+   * @param doubleBuffered two groups of runners (needs at least two), else one
    */
   static Behavior<Command> create(
       List<VectorEnv> envs, DispatcherSelector dispatcher, Agent agent, SplittableRandom rng,
-      long framesPerStep) {
-    return Behaviors.setup(
-        ctx -> new RolloutCoordinator(ctx, envs, dispatcher, agent, rng, framesPerStep));
+      long framesPerStep, boolean doubleBuffered) {
+    if (doubleBuffered && envs.size() < 2) {
+      throw new IllegalArgumentException("double-buffered sampling needs at least 2 runners"
+          + " (one per group), got " + envs.size());
+    }
+    return Behaviors.setup(ctx -> new RolloutCoordinator(ctx, envs, dispatcher, agent, rng,
+        framesPerStep, doubleBuffered));
   }
 
   private RolloutCoordinator(
       ActorContext<Command> ctx, List<VectorEnv> envs, DispatcherSelector dispatcher, Agent agent,
-      SplittableRandom rng, long framesPerStep) {
+      SplittableRandom rng, long framesPerStep, boolean doubleBuffered) {
     super(ctx);
     this.agent = agent;
     this.rng = rng;
@@ -110,13 +150,29 @@ final class RolloutCoordinator extends AbstractBehavior<RolloutCoordinator.Comma
       n += counts[r];
     }
     numEnvs = n;
-    current = Observations.allocate(space, n);
+    int split = doubleBuffered ? envs.size() / 2 : envs.size();
+    groups = new java.util.ArrayList<>(List.of(group(0, split)));
+    if (split < envs.size()) {
+      groups.add(group(split, envs.size()));
+    }
+    groupOf = new Group[envs.size()];
+    for (Group g : groups) {
+      java.util.Arrays.fill(groupOf, g.firstRunner, g.endRunner, g);
+    }
     round = new EnvRunner.Stepped[envs.size()];
     runnerReplies = ctx.messageAdapter(EnvRunner.Result.class, FromRunner::new);
     runners = new java.util.ArrayList<>();
     for (int r = 0; r < envs.size(); r++) {
       runners.add(ctx.spawn(EnvRunner.create(r, envs.get(r)), "runner-" + r, dispatcher));
     }
+  }
+
+  private Group group(int firstRunner, int endRunner) {
+    int count = 0;
+    for (int r = firstRunner; r < endRunner; r++) {
+      count += counts[r];
+    }
+    return new Group(firstRunner, endRunner, first[firstRunner], count, space);
   }
 
   @Override
@@ -134,7 +190,10 @@ final class RolloutCoordinator extends AbstractBehavior<RolloutCoordinator.Comma
     }
     replyTo = start.replyTo();
     buffer = null;
-    awaiting = runners.size();
+    for (Group g : groups) {
+      g.awaiting = g.endRunner - g.firstRunner;
+      g.done = false;
+    }
     for (int r = 0; r < runners.size(); r++) {
       runners.get(r).tell(new EnvRunner.Reset(start.seed() + first[r], runnerReplies));
     }
@@ -161,8 +220,23 @@ final class RolloutCoordinator extends AbstractBehavior<RolloutCoordinator.Comma
       collect.replyTo().tell(new Failed(e.getMessage(), e));
       return this;
     }
-    t = 0;
-    beginStep();
+    int size = collect.steps() * numEnvs;
+    uniforms = new double[size];
+    for (int k = 0; k < size; k++) {
+      uniforms[k] = rng.nextDouble();
+    }
+    ended = new EpisodeEnd[size];
+    bootstrap = new float[numEnvs];
+    for (Group g : groups) {
+      g.t = 0;
+      g.done = false;
+    }
+    for (Group g : groups) {
+      if (buffer == null) {
+        break; // the first group's inference failed
+      }
+      beginStep(g);
+    }
     return this;
   }
 
@@ -179,24 +253,24 @@ final class RolloutCoordinator extends AbstractBehavior<RolloutCoordinator.Comma
     return false;
   }
 
-  private void beginStep() {
+  private void beginStep(Group g) {
+    int base = g.t * numEnvs + g.firstEnv;
     Agent.Acted acted;
     try {
-      buffer.putObservations(t, current);
-      buffer.policyVersions[t] = agent.policyVersion();
-      acted = agent.act(current, rng);
+      g.current.copyRows(0, buffer.observations, base, g.count);
+      buffer.policyVersions[g.t] = agent.policyVersion();
+      acted = agent.act(g.current, uniforms, base);
     } catch (RuntimeException e) {
       fail("inference failed: " + RolloutException.describe(e), e);
       return;
     }
-    int base = t * numEnvs;
-    System.arraycopy(acted.actions(), 0, buffer.actions, base, numEnvs);
-    System.arraycopy(acted.logProbs(), 0, buffer.logProbs, base, numEnvs);
-    System.arraycopy(acted.values(), 0, buffer.values, base, numEnvs);
-    awaiting = runners.size();
-    for (int r = 0; r < runners.size(); r++) {
+    System.arraycopy(acted.actions(), 0, buffer.actions, base, g.count);
+    System.arraycopy(acted.logProbs(), 0, buffer.logProbs, base, g.count);
+    System.arraycopy(acted.values(), 0, buffer.values, base, g.count);
+    g.awaiting = g.endRunner - g.firstRunner;
+    for (int r = g.firstRunner; r < g.endRunner; r++) {
       int[] share = new int[counts[r]];
-      System.arraycopy(acted.actions(), first[r], share, 0, counts[r]);
+      System.arraycopy(acted.actions(), first[r] - g.firstEnv, share, 0, counts[r]);
       runners.get(r).tell(new EnvRunner.Step(share, runnerReplies));
     }
   }
@@ -214,15 +288,19 @@ final class RolloutCoordinator extends AbstractBehavior<RolloutCoordinator.Comma
     }
     EnvRunner.Stepped stepped = (EnvRunner.Stepped) result;
     round[stepped.runner()] = stepped;
-    if (--awaiting > 0) {
+    Group g = groupOf[stepped.runner()];
+    if (--g.awaiting > 0) {
       return this;
     }
     try {
       if (buffer == null) {
-        gatherObservations();
-        reply(new Ready());
+        gatherObservations(g);
+        g.done = true;
+        if (allDone()) {
+          reply(new Ready());
+        }
       } else {
-        finishStep();
+        finishStep(g);
       }
     } catch (RuntimeException e) {
       fail("rollout step failed: " + RolloutException.describe(e), e);
@@ -230,17 +308,21 @@ final class RolloutCoordinator extends AbstractBehavior<RolloutCoordinator.Comma
     return this;
   }
 
-  /** Copies each runner's next observations into the act input (their one copy before the buffer). */
-  private void gatherObservations() {
-    for (int r = 0; r < round.length; r++) {
-      round[r].result().observations().copyRows(0, current, first[r], counts[r]);
+  private boolean allDone() {
+    return groups.stream().allMatch(g -> g.done);
+  }
+
+  /** Copies the group's runners' next observations into its act input (their one copy). */
+  private void gatherObservations(Group g) {
+    for (int r = g.firstRunner; r < g.endRunner; r++) {
+      round[r].result().observations().copyRows(0, g.current, first[r] - g.firstEnv, counts[r]);
     }
   }
 
-  private void finishStep() {
-    int base = t * numEnvs;
+  private void finishStep(Group g) {
+    int base = g.t * numEnvs;
     int truncatedCount = 0;
-    for (int r = 0; r < round.length; r++) {
+    for (int r = g.firstRunner; r < g.endRunner; r++) {
       StepResult res = round[r].result();
       for (int j = 0; j < counts[r]; j++) {
         int k = base + first[r] + j;
@@ -250,32 +332,38 @@ final class RolloutCoordinator extends AbstractBehavior<RolloutCoordinator.Comma
         if (res.truncated()[j]) {
           truncatedCount++;
         }
-        EpisodeEnd end = res.episodeEnds()[j];
-        if (end != null) {
-          buffer.episodes.add(end);
-        }
+        ended[k] = res.episodeEnds()[j];
       }
     }
     if (truncatedCount > 0) {
-      finalValues(base, truncatedCount);
+      finalValues(g, base, truncatedCount);
     }
-    gatherObservations();
-    java.util.Arrays.fill(round, null);
-    if (++t < buffer.steps) {
-      beginStep();
+    gatherObservations(g);
+    java.util.Arrays.fill(round, g.firstRunner, g.endRunner, null);
+    if (++g.t < buffer.steps) {
+      beginStep(g);
       return;
     }
-    float[] bootstrap = agent.values(current);
+    System.arraycopy(agent.values(g.current), 0, bootstrap, g.firstEnv, g.count);
+    g.done = true;
+    if (!allDone()) {
+      return;
+    }
+    for (EpisodeEnd end : ended) {
+      if (end != null) {
+        buffer.episodes.add(end);
+      }
+    }
     RolloutBatch batch = buffer.toBatch(bootstrap, framesPerStep);
     buffer = null;
     reply(new Collected(batch));
   }
 
-  /** V of the final observations of this step's truncated envs, in one batch of just those envs. */
-  private void finalValues(int base, int m) {
+  /** V of the final observations of the group's truncated envs, in one batch of just those. */
+  private void finalValues(Group g, int base, int m) {
     Observations finals = Observations.allocate(space, m);
     int row = 0;
-    for (int r = 0; r < round.length; r++) {
+    for (int r = g.firstRunner; r < g.endRunner; r++) {
       StepResult res = round[r].result();
       for (int j = 0; j < counts[r]; j++) {
         if (res.truncated()[j]) {
@@ -285,7 +373,7 @@ final class RolloutCoordinator extends AbstractBehavior<RolloutCoordinator.Comma
     }
     float[] v = agent.values(finals);
     row = 0;
-    for (int i = 0; i < numEnvs; i++) {
+    for (int i = g.firstEnv; i < g.firstEnv + g.count; i++) {
       if (buffer.truncated[base + i]) {
         buffer.finalValues[base + i] = v[row++];
       }

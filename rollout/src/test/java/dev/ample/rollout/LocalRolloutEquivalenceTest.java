@@ -5,6 +5,7 @@ package dev.ample.rollout;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ample.agents.Agent;
@@ -25,7 +26,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The actor rollout gives, bit for bit, what a plain single-threaded loop over ONE vector env of
  * all N envs gives with the same seed, agent and sampling random source, across consecutive
- * collects (the envs continue, they are not reset between batches).
+ * collects (the envs continue, they are not reset between batches). Double-buffered sampling
+ * gives the same envs' data, actions and games; its network outputs come from half batches, so
+ * they are compared to a float's last bits only.
  */
 class LocalRolloutEquivalenceTest {
 
@@ -117,6 +120,26 @@ class LocalRolloutEquivalenceTest {
     assertEquals(wantBatch.frames(), gotBatch.frames(), where + " frames");
   }
 
+  /**
+   * {@link #assertSameBatch} with the network's outputs (log-probs and values) compared to within
+   * {@code 1e-6}: inference on a part of the envs may round differently from the whole batch.
+   */
+  static void assertSameBatchUpToInference(RolloutBatch wantBatch, RolloutBatch gotBatch,
+      String where) {
+    Trajectory want = wantBatch.trajectory();
+    Trajectory got = gotBatch.trajectory();
+    float d = 1e-6f;
+    assertArrayEquals(want.logProbs(), got.logProbs(), d, where + " log-probs");
+    assertArrayEquals(want.values(), got.values(), d, where + " values");
+    assertArrayEquals(want.finalValues(), got.finalValues(), d, where + " final values");
+    assertArrayEquals(want.bootstrapValues(), got.bootstrapValues(), d, where + " bootstrap");
+    Trajectory inferredAsWanted = new Trajectory(got.steps(), got.envs(), got.observations(),
+        got.actions(), want.logProbs(), want.values(), got.rewards(), got.terminated(),
+        got.truncated(), want.finalValues(), want.bootstrapValues(), got.policyVersions());
+    assertSameBatch(wantBatch, new RolloutBatch(inferredAsWanted, gotBatch.episodes(),
+        gotBatch.agentSteps(), gotBatch.frames()), where);
+  }
+
   private static List<RolloutBatch> collect(LocalRollout rollout, TestAgents a) {
     List<RolloutBatch> got = new ArrayList<>();
     for (int c = 0; c < COLLECTS; c++) {
@@ -195,6 +218,63 @@ class LocalRolloutEquivalenceTest {
         }
       }
       assertTrue(cut > 8, "truncations seen: " + cut);
+    }
+  }
+
+  @Test
+  void doubleBufferedCatchGivesThePlainLoopsEnvsActionsAndGames() {
+    try (TestAgents a = new TestAgents(new int[] {1, 10, 5}, true, 3)) {
+      List<RolloutBatch> want;
+      try (VectorEnv env = new BuiltinVectorEnv(8, dev.ample.envs.builtin.Catch::new)) {
+        want = reference(env, a.agent, SEED, STEPS, COLLECTS);
+      }
+      List<RolloutBatch> got;
+      try (LocalRollout rollout = LocalRollout.start(
+          RolloutEnvs.open(EnvConfig.of("catch", 8), 2), a.agent, SEED, true)) {
+        got = collect(rollout, a);
+      }
+      for (int c = 0; c < COLLECTS; c++) {
+        assertSameBatchUpToInference(want.get(c), got.get(c), "collect " + c);
+      }
+      assertTrue(got.get(0).episodes().size() >= 8);
+    }
+  }
+
+  @Test
+  void doubleBufferedTruncationWithGroupsOfUnevenSize() {
+    IntFunction<VectorEnv> envs = n -> new BuiltinVectorEnv(n, () -> new ShortCartPole(5));
+    try (TestAgents a = new TestAgents(new int[] {4}, false, 2)) {
+      List<RolloutBatch> want;
+      try (VectorEnv env = envs.apply(8)) {
+        want = reference(env, a.agent, SEED, STEPS, COLLECTS);
+      }
+      List<RolloutBatch> got;
+      // 3 runners of 3 + 3 + 2 envs: groups of runner 0 (3 envs) and runners 1-2 (5 envs).
+      try (LocalRollout rollout = LocalRollout.start(
+          RolloutEnvs.open(8, 3, (r, count) -> envs.apply(count)), a.agent, SEED, true)) {
+        got = collect(rollout, a);
+      }
+      for (int c = 0; c < COLLECTS; c++) {
+        assertSameBatchUpToInference(want.get(c), got.get(c), "collect " + c);
+      }
+      int cut = 0;
+      for (RolloutBatch b : got) {
+        for (boolean t : b.trajectory().truncated()) {
+          cut += t ? 1 : 0;
+        }
+      }
+      assertTrue(cut > 8, "truncations seen: " + cut);
+    }
+  }
+
+  @Test
+  void doubleBufferedNeedsTwoRunners() {
+    try (TestAgents a = new TestAgents(new int[] {1, 10, 5}, true, 3)) {
+      IllegalArgumentException e = assertThrows(
+          IllegalArgumentException.class, () -> LocalRollout.start(
+              RolloutEnvs.open(EnvConfig.of("catch", 4), 1), a.agent, SEED, true));
+      assertEquals("double-buffered sampling needs at least 2 runners (one per group), got 1",
+          e.getMessage());
     }
   }
 }

@@ -39,7 +39,7 @@ class RolloutCoordinatorTest {
   private static ActorRef<RolloutCoordinator.Command> coordinator(TestAgents a,
       List<VectorEnv> envs, TestProbe<RolloutCoordinator.Reply> probe) {
     ActorRef<RolloutCoordinator.Command> c = KIT.spawn(RolloutCoordinator.create(envs,
-        DispatcherSelector.defaultDispatcher(), a.agent, LocalRollout.actionRandom(4), 1));
+        DispatcherSelector.defaultDispatcher(), a.agent, LocalRollout.actionRandom(4), 1, false));
     c.tell(new RolloutCoordinator.Start(4, probe.getRef()));
     probe.expectMessageClass(RolloutCoordinator.Ready.class, WAIT);
     return c;

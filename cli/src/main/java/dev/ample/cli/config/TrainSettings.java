@@ -28,6 +28,8 @@ import java.util.Set;
  * @param eval test episodes during training ({@code train.eval-*})
  * @param overlap collect iteration k+1 while the learner updates on iteration k, acting with the
  *     snapshot from before that update (policy lag 1); false: collect, then update (lag 0)
+ * @param doubleBuffer double-buffered sampling: the runners in two groups whose env steps and
+ *     inference overlap within a collect (needs runners >= 2)
  */
 public record TrainSettings(
     PpoConfig ppo,
@@ -41,14 +43,15 @@ public record TrainSettings(
     int gradstatsEvery,
     Path runsDir,
     EvalSettings eval,
-    boolean overlap) {
+    boolean overlap,
+    boolean doubleBuffer) {
 
   private static final Set<String> PPO_KEYS = Set.of("rollout-steps", "minibatch-size", "epochs",
       "gamma", "lambda", "clip", "anneal-clip", "value-coef", "value-loss", "clip-value",
       "entropy-coef", "normalize-advantages");
   private static final Set<String> TRAIN_KEYS = Set.of("agent-steps", "runners", "seed", "device",
       "checkpoint-every", "keep-checkpoints", "gradstats-every", "runs-dir", "eval-every",
-      "eval-episodes", "eval-greedy", "overlap");
+      "eval-episodes", "eval-greedy", "overlap", "double-buffer");
 
   public TrainSettings {
     require(rolloutSteps >= 1, "ppo.rollout-steps must be >= 1, got " + rolloutSteps);
@@ -60,6 +63,8 @@ public record TrainSettings(
     require(keepCheckpoints >= 1, "train.keep-checkpoints must be >= 1, got " + keepCheckpoints);
     require(gradstatsEvery >= 0, "train.gradstats-every must be >= 0 (0 = off), got "
         + gradstatsEvery);
+    require(!doubleBuffer || runners >= 2, "train.double-buffer needs train.runners >= 2 (one"
+        + " group of runners steps while the other's inference runs), got " + runners);
   }
 
   /** Parses {@code ample.ppo} and {@code ample.train} of a config from {@link ExperimentConfigs#load}. */
@@ -87,7 +92,8 @@ public record TrainSettings(
       return new TrainSettings(ppo, p.getInt("rollout-steps"), t.getLong("agent-steps"),
           t.getInt("runners"), t.getLong("seed"), t.getString("device"),
           t.getInt("checkpoint-every"), t.getInt("keep-checkpoints"), t.getInt("gradstats-every"),
-          Path.of(t.getString("runs-dir")), EvalSettings.from(t), t.getBoolean("overlap"));
+          Path.of(t.getString("runs-dir")), EvalSettings.from(t), t.getBoolean("overlap"),
+          t.getBoolean("double-buffer"));
     } catch (ConfigException e) {
       throw new IllegalArgumentException("config sections ppo/train: " + e.getMessage()
           + " (see the Configuration section of README.md)", e);

@@ -4,6 +4,7 @@
 package dev.ample.cli.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,6 +41,10 @@ class ExperimentSettingsTest {
     assertRefused("train.agent-steps must be >= 1", "train.agent-steps=-5");
     assertRefused("more than env.num-envs", "train.runners=3", "env.num-envs=2",
         "ppo.minibatch-size=128");
+    assertRefused("train.double-buffer needs train.runners >= 2", "train.double-buffer=true",
+        "train.runners=1");
+    assertTrue(settings("train.double-buffer=true").train().doubleBuffer());
+    assertFalse(settings().train().doubleBuffer(), "off by default");
   }
 
   @Test
