@@ -91,6 +91,28 @@ class AgentTest {
     }
   }
 
+  /**
+   * The agent's copy is for inference only: no parameter carries a gradient, so a forward on a
+   * thread whose PyTorch grad mode is on (the rollout's) records no autograd graph.
+   */
+  @Test
+  void theAgentsNetworkHoldsNoGradients() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      PolicyValueNetwork net = skewedCatchNetwork(m);
+      assertTrue(net.getParameters().values().stream().allMatch(p -> p.getArray().hasGradient()),
+          "DJL attaches gradients on initialisation: the premise of this test");
+      PolicyValueNetwork[] built = new PolicyValueNetwork[1];
+      try (Agent agent = Agent.create(() -> built[0] = Networks.forObservation(CATCH, true, 3,
+          NatureCnn.Padding.VALID), CATCH_SPACE, PolicySnapshot.of(0, net), Device.cpu())) {
+        assertTrue(built[0].getParameters().values().stream()
+            .noneMatch(p -> p.getArray().hasGradient()));
+        agent.load(PolicySnapshot.of(1, net));
+        assertTrue(built[0].getParameters().values().stream()
+            .noneMatch(p -> p.getArray().hasGradient()), "loading a snapshot keeps it so");
+      }
+    }
+  }
+
   @Test
   void logProbsAndValuesEqualTheNetworksHeads() {
     try (NDManager m = NDManager.newBaseManager()) {
