@@ -978,17 +978,23 @@ public final class PerExampleGradients {
     return g;
   }
 
-  /** Gradients accumulate across backward passes (DESIGN.md §4): zero them in place. */
+  /**
+   * Gradients accumulate across backward passes (DESIGN.md §4): zero them in place, by a fill.
+   * {@code g - g} is no zero for a buffer holding NaN or infinity, and a gradient buffer can: it
+   * can start as uninitialised memory (a 4-float weight gradient came back NaN in ~1% of fresh
+   * engines here, never with the fill), and a refused step leaves its NaN behind.
+   */
   private void zeroGradients(NDManager scope) {
     for (Parameter p : parameters) {
       NDArray a = p.getArray();
       if (!a.hasGradient()) {
         a.setRequiresGradient(true);
       }
-      NDArray g = gradientOf(a, scope);
-      g.subi(g);
+      gradientOf(a, scope).set(ALL, 0);
     }
   }
+
+  private static final NDIndex ALL = new NDIndex("...");
 
   /**
    * The arrays on the engine's device, owned by {@code scope} for the step (an op's result belongs

@@ -12,9 +12,11 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
@@ -23,6 +25,7 @@ import dev.ample.agents.PolicyValueNetwork;
 import dev.ample.learner.logging.GradStatsWriter;
 import dev.ample.optim.GradientStats;
 import dev.ample.optim.Statistic;
+import dev.ample.optim.TensorStats;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -102,6 +105,42 @@ class EngineRobustnessTest {
         assertTrue(e.getMessage().contains("NaN"), e.getMessage());
       }
       assertArrayEquals(before, net.getParameters().get(0).getValue().getArray().toFloatArray());
+    }
+  }
+
+  /**
+   * A gradient buffer holding NaN (as uninitialised memory or a refused step can leave it) is
+   * zeroed by the next pass: the means equal those of an engine whose buffers were clean.
+   */
+  @Test
+  void aNonFiniteGradientBufferIsClearedByTheNextPass() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      PolicyValueNetwork net = Mlp.builder().setNumActions(2).build();
+      net.initialize(m, DataType.FLOAT32, new Shape(1, 4));
+      PerExampleGradients engine = PerExampleGradients.create(net,
+          PerExampleGradientsConfig.defaults());
+      NDList x = new NDList(m.randomNormal(new Shape(8, 4)));
+      NDList t = new NDList(m.create(new int[] {0, 1, 1, 0, 1, 0, 0, 1}));
+      List<float[]> clean = new ArrayList<>();
+      try (NDManager scope = m.newSubManager()) {
+        for (TensorStats s : engine.compute(scope, x, t, PerExampleGradientsTest.CROSS_ENTROPY,
+            EnumSet.of(Statistic.MEAN)).stats().tensors()) {
+          clean.add(s.mean().toFloatArray());
+        }
+      }
+      for (Parameter p : engine.parameters()) {
+        NDArray grad = p.getArray().getGradient(); // the parameter's own buffer, not a copy
+        grad.set(new NDIndex("..."), Float.NaN);
+        grad.close();
+      }
+      try (NDManager scope = m.newSubManager()) {
+        List<NDArray> means = engine.compute(scope, x, t, PerExampleGradientsTest.CROSS_ENTROPY,
+            EnumSet.of(Statistic.MEAN)).stats().tensors().stream().map(TensorStats::mean).toList();
+        for (int j = 0; j < means.size(); j++) {
+          assertArrayEquals(clean.get(j), means.get(j).toFloatArray(),
+              engine.parameterNames().get(j));
+        }
+      }
     }
   }
 
