@@ -86,11 +86,17 @@ class EngineRobustnessTest {
     }
   }
 
+  /** An initialised MLP for observations of 4 numbers and 2 actions. */
+  private static PolicyValueNetwork smallMlp(NDManager m) {
+    PolicyValueNetwork net = Mlp.builder().setNumActions(2).build();
+    net.initialize(m, DataType.FLOAT32, new Shape(1, 4));
+    return net;
+  }
+
   @Test
   void nanMinibatchStopsBeforeParametersChange() {
     try (NDManager m = NDManager.newBaseManager()) {
-      PolicyValueNetwork net = Mlp.builder().setNumActions(2).build();
-      net.initialize(m, DataType.FLOAT32, new Shape(1, 4));
+      PolicyValueNetwork net = smallMlp(m);
       PerExampleGradients engine = PerExampleGradients.create(net,
           PerExampleGradientsConfig.defaults());
       float[] before = net.getParameters().get(0).getValue().getArray().toFloatArray();
@@ -115,8 +121,7 @@ class EngineRobustnessTest {
   @Test
   void aNonFiniteGradientBufferIsClearedByTheNextPass() {
     try (NDManager m = NDManager.newBaseManager()) {
-      PolicyValueNetwork net = Mlp.builder().setNumActions(2).build();
-      net.initialize(m, DataType.FLOAT32, new Shape(1, 4));
+      PolicyValueNetwork net = smallMlp(m);
       PerExampleGradients engine = PerExampleGradients.create(net,
           PerExampleGradientsConfig.defaults());
       NDList x = new NDList(m.randomNormal(new Shape(8, 4)));
