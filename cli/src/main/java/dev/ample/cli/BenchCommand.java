@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print figures; --json makes the last line one JSON object.",
     subcommands = {BenchOptimCommand.class, BenchLearnerCommand.class, BenchEnvsCommand.class,
-      BenchCheckpointCommand.class, BenchRolloutCommand.class})
+      BenchCheckpointCommand.class, BenchRolloutCommand.class, BenchIterationsCommand.class})
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -8,11 +8,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.typesafe.config.ConfigUtil;
 import dev.ample.agents.Agent;
 import dev.ample.agents.PolicySnapshot;
 import dev.ample.agents.PolicyValueNetwork;
-import dev.ample.cli.config.ExperimentConfigs;
 import dev.ample.cli.config.ExperimentSettings;
 import dev.ample.cli.config.TrainSettings;
 import dev.ample.envs.EnvConfig;
@@ -27,7 +25,6 @@ import dev.ample.optim.RunDecay;
 import dev.ample.rollout.LocalRollout;
 import dev.ample.rollout.RolloutBatch;
 import dev.ample.rollout.RolloutEnvs;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +35,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -64,17 +62,7 @@ public final class BenchRolloutCommand implements Callable<Integer> {
   /** The Eve authors' Pong protocol, benched when a ROM folder is given. */
   static final Path PONG_CONFIG = Path.of("configs", "pong-v4-eve.conf");
 
-  @Option(names = "--rom-dir", paramLabel = "DIR",
-      description = "folder with pong.bin: bench Pong with configs/pong-v4-eve.conf")
-  Path romDir;
-
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "bench this experiment config instead (with --rom-dir: its ROM folder)")
-  Path configFile;
-
-  @Option(names = "--set", paramLabel = "KEY=VALUE",
-      description = "override a config key, as for train (repeatable)")
-  List<String> overrides = new ArrayList<>();
+  @Mixin BenchConfigOptions experimentOptions;
 
   @Option(names = "--rounds", description = "timed rounds of (a) and (b) (default ${DEFAULT-VALUE})")
   int rounds = 5;
@@ -100,8 +88,8 @@ public final class BenchRolloutCommand implements Callable<Integer> {
     if (rounds < 1 || iterations < 1 || warmup < 0) {
       throw new IllegalArgumentException("--rounds and --iterations must be >= 1, --warmup >= 0");
     }
-    ExperimentSettings experiment = ExperimentSettings.from(ExperimentConfigs.load(config(),
-        settings()));
+    ExperimentSettings experiment = ExperimentSettings.from(
+        experimentOptions.load(PONG_CONFIG, List.of()));
     TrainSettings train = experiment.train();
     EnvConfig env = experiment.env();
     int steps = train.rolloutSteps();
@@ -174,28 +162,6 @@ public final class BenchRolloutCommand implements Callable<Integer> {
       System.out.println(new ObjectMapper().writeValueAsString(out));
     }
     return 0;
-  }
-
-  /** --config, else the Pong protocol with --rom-dir, else the embedded default (null). */
-  private Path config() {
-    if (configFile != null || romDir == null) {
-      return configFile;
-    }
-    if (!Files.isRegularFile(PONG_CONFIG)) {
-      throw new IllegalArgumentException(PONG_CONFIG + " is not here: run from the repository"
-          + " root, or give the Pong config with --config FILE");
-    }
-    return PONG_CONFIG;
-  }
-
-  /** The overrides, with --rom-dir as {@code env.rom-dir} first (a --set may still change it). */
-  private List<String> settings() {
-    List<String> all = new ArrayList<>();
-    if (romDir != null) {
-      all.add("env.rom-dir = " + ConfigUtil.quoteString(romDir.toString()));
-    }
-    all.addAll(overrides);
-    return all;
   }
 
   /** Steps/s of (a), (b) and, with two runners or more, (c) (else NaN). */
