@@ -772,7 +772,6 @@ public final class PerExampleGradients {
     Shape wShape = weight.getArray().getShape();
     long chunk = Math.max(1, Math.min(batch, config.memoryCapBytes() / form.bytesPerExample()));
     boolean meanFromExamples = !weight.getArray().hasGradient();
-    int[] exampleAxis = {form.exampleAxis()};
     NDArray sum = null;
     NDArray second = null;
     NDArray sign = null;
@@ -810,24 +809,25 @@ public final class PerExampleGradients {
               System.nanoTime() - t0, Long::sum);
         }
         if (meanFromExamples) {
-          sum = accumulate(sum, g.sum(exampleAxis), scope);
+          sum = accumulate(sum, sumOverExamples(g, form.exampleAxis()), scope);
+        }
+        if (want.contains(Statistic.SIGN_MEAN)) {
+          NDArray sg = g.sign();
+          sg.attach(c);
+          sign = accumulate(sign, sumOverExamples(sg, form.exampleAxis()), scope);
         }
         if (want.contains(Statistic.SECOND_MOMENT) || want.contains(Statistic.EXAMPLE_SQUARED_NORMS)) {
-          NDArray g2 = g.square();
-          g2.attach(c);
+          // In place: G is not needed after this, and a fresh array of its size (tens of MB for
+          // the Pong network's convolutions) costs more than the squaring.
+          NDArray g2 = g.muli(g);
           if (want.contains(Statistic.SECOND_MOMENT)) {
-            second = accumulate(second, g2.sum(exampleAxis), scope);
+            second = accumulate(second, sumOverExamples(g2, form.exampleAxis()), scope);
           }
           if (want.contains(Statistic.EXAMPLE_SQUARED_NORMS)) {
             NDArray n = g2.sum(otherAxes(g2.getShape().dimension(), form.exampleAxis()));
             n.attach(scope);
             norms.add(n);
           }
-        }
-        if (want.contains(Statistic.SIGN_MEAN)) {
-          NDArray sg = g.sign();
-          sg.attach(c);
-          sign = accumulate(sign, sg.sum(exampleAxis), scope);
         }
       }
     }
@@ -854,6 +854,24 @@ public final class PerExampleGradients {
     NDArray b = reference.toWeightOrder(
         (squared ? expected.square() : expected).sum(new int[] {reference.exampleAxis()}), wShape);
     return a.sub(b).abs().max().getFloat() / Math.max(b.abs().max().getFloat(), 1e-12f);
+  }
+
+  /**
+   * The sum over the example axis. Over axis 0 as a product with a row of ones: PyTorch's sum
+   * walks the examples with a stride of one example's gradient, and at a power-of-two size (the
+   * Pong network's second convolution: 64 x 512 floats, 128 KiB) those reads fall into the same
+   * cache sets; measured here 12 ms for that layer against 2.4 ms as a product (a matrix product
+   * reads the rows in order).
+   */
+  private static NDArray sumOverExamples(NDArray g, int exampleAxis) {
+    if (exampleAxis != 0) {
+      return g.sum(new int[] {exampleAxis});
+    }
+    Shape shape = g.getShape();
+    long examples = shape.get(0);
+    try (NDArray ones = g.getManager().ones(new Shape(1, examples), g.getDataType())) {
+      return ones.matMul(g.reshape(examples, -1)).reshape(shape.slice(1));
+    }
   }
 
   private static int[] otherAxes(int dims, int except) {
