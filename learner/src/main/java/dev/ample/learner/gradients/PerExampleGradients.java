@@ -486,7 +486,7 @@ public final class PerExampleGradients {
       if (!pass.probes && inputProbe == null) {
         return new NDList(out);
       }
-      // A fresh zero leaf: its gradient is dL/dy per example (DESIGN.md §4, probe trick).
+      // A zero leaf (see probe): its gradient is dL/dy per example (DESIGN.md §4, probe trick).
       NDArray outputProbe = probe(out, pass.scope);
       if (pass.probes) {
         pass.recorded.add(new Recorded(l, x.singletonOrThrow(), outputProbe));
@@ -613,7 +613,7 @@ public final class PerExampleGradients {
     long in = a.getShape().get(a.getShape().dimension() - 1);
     NDArray u = a.reshape(batch, -1, in).transpose(0, 2, 1);
     NDArray d = delta.reshape(batch, -1, outDim).transpose(0, 2, 1);
-    materialisedStats(l, u, d, new Outer(4L * 3 * outDim * in), null, want, batch, scope, out);
+    materialisedStats(l, u, d, new Outer(4L * 2 * outDim * in), null, want, batch, scope, out);
     if (l.bias() != null) {
       biasStats(l.bias(), delta.reshape(batch, -1, outDim).sum(new int[] {1}), want, batch, out);
     }
@@ -711,9 +711,9 @@ public final class PerExampleGradients {
     }
 
     public long bytesPerExample() {
-      // The unfolded input twice (slices + stacked copy), G and its square.
+      // The unfolded input twice (slices + stacked copy), G and its sign (squared in place).
       long k = wShape.size() / wShape.get(0);
-      return 4L * (2 * k * unfold.ho() * unfold.wo() + 3 * wShape.size());
+      return 4L * (2 * k * unfold.ho() * unfold.wo() + 2 * wShape.size());
     }
 
     public String name() {
@@ -756,8 +756,8 @@ public final class PerExampleGradients {
     }
 
     public long bytesPerExample() {
-      // The transposed input copy, G, its square (or sign).
-      return 4L * (input.size() / input.get(0) + 3 * wShape.size());
+      // The transposed input copy, G and its sign (squared in place).
+      return 4L * (input.size() / input.get(0) + 2 * wShape.size());
     }
 
     public String name() {
