@@ -47,12 +47,14 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>Linear {@code y = W a + b}: {@code G_i = delta_i a_i^T}. The examplewise second moment is
- *       {@code (1/B) (Delta^2)^T (A^2)}, the sign mean {@code (1/B) sign(Delta)^T sign(A)} (because
+ *       {@code (1/B) (Delta^2)^T (A^2)} (a oneDNN product, {@link ProductByConvolution}), the sign
+ *       mean {@code (1/B) sign(Delta)^T sign(A)} (because
  *       {@code sign(d a) = sign(d) sign(a)}), the squared norms {@code |delta_i|^2 |a_i|^2}: none
  *       of them materialises the B per-example gradients.
  *   <li>Conv2d (any stride, padding and dilation; groups 1): per-example gradients materialised a
  *       chunk of examples at a time under the memory cap, either as {@code G_i = Delta_i U_i^T}
- *       with {@code U_i} the unfolded input (one batched matrix product) or as one grouped
+ *       with {@code U_i} the unfolded input (one batched product, run by oneDNN as {@link
+ *       ProductByConvolution}; MKL's matmul is the reference it is checked against) or as one grouped
  *       convolution of the input with the output gradients as kernels, whichever copies less
  *       ({@link PerExampleGradientsConfig.ConvMethod}). Their means come from these too: autograd
  *       skips the conv parameters, which saves the weight-gradient work it would repeat.
@@ -97,7 +99,8 @@ public final class PerExampleGradients {
   private static final int GUARDED_EXAMPLES = 8;
   /** Passes guarded so far: moves the guard's examples along the batch. */
   private long guardedPasses;
-  private final Set<Layer> groupedDistrusted = Collections.newSetFromMap(new IdentityHashMap<>());
+  /** Layers whose fast per-example form failed its check: they use unfold + matmul from then on. */
+  private final Set<Layer> distrusted = Collections.newSetFromMap(new IdentityHashMap<>());
   private static final int CHECK_REPEATS = 3;
   private boolean fallbackWarned;
   /** Sub-phase times of the current call when profiling (unfold, per-example matmul). */
@@ -595,7 +598,7 @@ public final class PerExampleGradients {
         a2 = a.square();
       }
       NDArray second =
-          want.contains(Statistic.SECOND_MOMENT) ? d2.transpose().matMul(a2).muli(invB) : null;
+          want.contains(Statistic.SECOND_MOMENT) ? squaresProduct(l, d2, a2).muli(invB) : null;
       NDArray sign =
           want.contains(Statistic.SIGN_MEAN)
               ? delta.sign().transpose().matMul(a.sign()).muli(invB)
@@ -618,6 +621,31 @@ public final class PerExampleGradients {
     if (l.bias() != null) {
       biasStats(l.bias(), delta.reshape(batch, -1, outDim).sum(new int[] {1}), want, batch, out);
     }
+  }
+
+  /**
+   * {@code (Delta^2)^T (A^2)} as a oneDNN product ({@link ProductByConvolution}), compared with
+   * {@code matmul} the first time a layer sees a shape; a layer that fails uses {@code matmul}.
+   */
+  private NDArray squaresProduct(Layer l, NDArray d2, NDArray a2) {
+    NDArray d2t = d2.transpose();
+    if (distrusted.contains(l)) {
+      return d2t.matMul(a2);
+    }
+    NDArray product = ProductByConvolution.matMul(d2t, a2);
+    if (checkedChunks.add(l.path() + " " + a2.getShape())) {
+      NDArray expected = d2t.matMul(a2);
+      double err = product.sub(expected).abs().max().getFloat()
+          / Math.max(expected.abs().max().getFloat(), 1e-12f);
+      if (!(err <= NativeConvolutionCheck.TOLERANCE)) {
+        LOG.warn("layer '{}': the convolution form of (delta^2)^T (a^2) is wrong on this CPU ({})"
+            + " for input {} (relative error {}); using matmul", l.path(),
+            NativeConvolutionCheck.cpuDescription(), a2.getShape(), err);
+        distrusted.add(l);
+        return expected;
+      }
+    }
+    return product;
   }
 
   private void convStats(
@@ -643,15 +671,20 @@ public final class PerExampleGradients {
           case AUTO -> positions > 4 * filters;
           case GROUPED -> true;
           case UNFOLD -> false;
-        } && !groupedDistrusted.contains(l);
-    Unfolded unfolded = new Unfolded(new Unfold(conv.getKernelShape(), conv.getStride(),
-        conv.getDilation(), delta.getShape().get(2), delta.getShape().get(3)), a.getShape(), wShape);
+        };
+    Unfold unfold = new Unfold(conv.getKernelShape(), conv.getStride(), conv.getDilation(),
+        delta.getShape().get(2), delta.getShape().get(3));
+    // The reference every faster form is checked against: MKL's matmul, no convolution kernel.
+    Unfolded reference = new Unfolded(unfold, a.getShape(), wShape, false);
     PerExampleForm form =
-        grouped
-            ? new Grouped(conv.getKernelShape(), conv.getStride(), conv.getDilation(),
-                a.getShape(), wShape)
-            : unfolded;
-    materialisedStats(l, a, delta, form, grouped ? unfolded : null, want, batch, scope, out);
+        distrusted.contains(l)
+            ? reference
+            : grouped
+                ? new Grouped(conv.getKernelShape(), conv.getStride(), conv.getDilation(),
+                    a.getShape(), wShape)
+                : new Unfolded(unfold, a.getShape(), wShape, true);
+    materialisedStats(l, a, delta, form, form == reference ? null : reference, want, batch, scope,
+        out);
     if (l.bias() != null) {
       biasStats(l.bias(), delta.sum(new int[] {2, 3}), want, batch, out);
     }
@@ -695,12 +728,20 @@ public final class PerExampleGradients {
     }
   }
 
-  /** Convolution as im2col: {@code G_i = D_i U_i^T} with {@code U} the unfolded input. */
-  private record Unfolded(Unfold unfold, Shape input, Shape wShape) implements PerExampleForm {
+  /**
+   * Convolution as im2col: {@code G_i = D_i U_i^T} with {@code U} the unfolded input, as {@code
+   * matmul} or, {@code byConvolution}, as {@code G_i^T = U_i D_i^T} by {@link
+   * ProductByConvolution} (then G is (b, K, out)).
+   */
+  private record Unfolded(Unfold unfold, Shape input, Shape wShape, boolean byConvolution)
+      implements PerExampleForm {
     public NDArray gradients(NDArray a, NDArray delta) {
       long b = a.getShape().get(0);
       NDArray d = delta.reshape(b, wShape.get(0), unfold.ho() * unfold.wo());
-      return d.batchMatMul(unfold.apply(a).transpose(0, 2, 1)); // (b, out, K)
+      NDArray u = unfold.apply(a); // (b, K, L)
+      return byConvolution
+          ? ProductByConvolution.matMul(u, d.transpose(0, 2, 1)) // (b, K, out)
+          : d.batchMatMul(u.transpose(0, 2, 1)); // (b, out, K)
     }
 
     public int exampleAxis() {
@@ -708,17 +749,20 @@ public final class PerExampleGradients {
     }
 
     public NDArray toWeightOrder(NDArray reduced, Shape wShape) {
-      return unfold.toWeightOrder(reduced, wShape);
+      return unfold.toWeightOrder(byConvolution ? reduced.transpose() : reduced, wShape);
     }
 
     public long bytesPerExample() {
-      // The unfolded input twice (slices + stacked copy), G and its sign (squared in place).
+      // The unfolded input twice (slices + stacked copy), G and its sign (squared in place); by
+      // convolution also oneDNN's reordered copy of U and the transposed D.
       long k = wShape.size() / wShape.get(0);
-      return 4L * (2 * k * unfold.ho() * unfold.wo() + 2 * wShape.size());
+      long l = unfold.ho() * unfold.wo();
+      return 4L * ((byConvolution ? 3 : 2) * k * l + 2 * wShape.size()
+          + (byConvolution ? wShape.get(0) * l : 0));
     }
 
     public String name() {
-      return "unfold + batched matmul";
+      return byConvolution ? "unfold + product by convolution" : "unfold + batched matmul";
     }
   }
 
@@ -798,12 +842,12 @@ public final class PerExampleGradients {
               formMismatch(form, g, reference, expected, false, wShape),
               formMismatch(form, g, reference, expected, true, wShape));
           if (!(err <= NativeConvolutionCheck.TOLERANCE)) {
-            // The grouped form is a native convolution of unusual shape (examples as groups,
-            // kernels as large as the input): one was measured wrong at batch 1 on AVX-512.
-            LOG.warn("layer '{}': the grouped-convolution per-example gradients are wrong on this"
-                + " CPU ({}) for input {} (relative error {}); using unfold + batched matmul",
-                l.path(), NativeConvolutionCheck.cpuDescription(), ic.getShape(), err);
-            groupedDistrusted.add(l);
+            // The fast forms are native convolutions of unusual shape (examples as groups): the
+            // grouped one was measured wrong at batch 1 on AVX-512.
+            LOG.warn("layer '{}': the per-example gradients by {} are wrong on this CPU ({}) for"
+                + " input {} (relative error {}); using {}", l.path(), form.name(),
+                NativeConvolutionCheck.cpuDescription(), ic.getShape(), err, reference.name());
+            distrusted.add(l);
             // Start the layer again: earlier chunks' sums are in the grouped form's layout.
             materialisedStats(l, input, delta, reference, null, want, batch, scope, out);
             return;
