@@ -635,8 +635,7 @@ public final class PerExampleGradients {
     NDArray product = ProductByConvolution.matMul(d2t, a2);
     if (checkedChunks.add(l.path() + " " + a2.getShape())) {
       NDArray expected = d2t.matMul(a2);
-      double err = product.sub(expected).abs().max().getFloat()
-          / Math.max(expected.abs().max().getFloat(), 1e-12f);
+      double err = relativeMismatch(product, expected);
       if (!(err <= NativeConvolutionCheck.TOLERANCE)) {
         LOG.warn("layer '{}': the convolution form of (delta^2)^T (a^2) is wrong on this CPU ({})"
             + " for input {} (relative error {}); using matmul", l.path(),
@@ -902,6 +901,11 @@ public final class PerExampleGradients {
         (squared ? g.square() : g).sum(new int[] {form.exampleAxis()}), wShape);
     NDArray b = reference.toWeightOrder(
         (squared ? expected.square() : expected).sum(new int[] {reference.exampleAxis()}), wShape);
+    return relativeMismatch(a, b);
+  }
+
+  /** {@code max|a - b| / max|b|}; NaN when not finite. */
+  private static double relativeMismatch(NDArray a, NDArray b) {
     return a.sub(b).abs().max().getFloat() / Math.max(b.abs().max().getFloat(), 1e-12f);
   }
 
